@@ -1,0 +1,1 @@
+"""Local preview of OLX courses in the XBlock SDK's WorkbenchRuntime."""
