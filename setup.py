@@ -28,7 +28,7 @@ setup(
     description="Open edX XBlocks for practising online public services and digital citizenship, in Vietnamese",
     long_description=read_readme(),
     long_description_content_type="text/markdown",
-    license="AGPL-3.0",
+    license="AGPL-3.0-or-later",
     packages=find_packages(include=["digital_skills_xblocks", "digital_skills_xblocks.*"]),
     include_package_data=True,
     package_data={
@@ -73,6 +73,5 @@ setup(
         "Programming Language :: Python :: 3.11",
         "Programming Language :: Python :: 3.12",
         "Natural Language :: Vietnamese",
-        "License :: OSI Approved :: GNU Affero General Public License v3",
     ],
 )
