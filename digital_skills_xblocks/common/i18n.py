@@ -12,7 +12,7 @@ import gettext
 import os
 from functools import lru_cache
 
-from xblock.core import XBlock
+from xblock.core import XBlock, XBlockMixin
 
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRANSLATIONS_DIR = os.path.join(PACKAGE_DIR, "translations")
@@ -74,7 +74,7 @@ class PackageI18nService:
 
 
 @XBlock.needs("i18n")
-class I18nMixin:
+class I18nMixin(XBlockMixin):
     """Give a block ``self._`` through the runtime's i18n service and a JS catalog helper."""
 
     i18n_js_namespace = JS_NAMESPACE
