@@ -1,0 +1,1 @@
+"""Tutor plugin that deploys the digital-skills XBlocks, curriculum and branding."""
