@@ -68,6 +68,12 @@ class PackageI18nService:
     ungettext = ngettext
 
     def __getattr__(self, name):
+        # XBlock's {% trans %} tag merges the service into Django's catalog through
+        # the gettext attributes (_catalog, plural, _info, _fallback), so those come
+        # from our catalog; everything else from django.utils.translation.
+        catalog = catalog_for(current_language())
+        if hasattr(catalog, name):
+            return getattr(catalog, name)
         from django.utils import translation  # pylint: disable=import-outside-toplevel
 
         return getattr(translation, name)

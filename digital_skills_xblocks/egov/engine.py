@@ -1,0 +1,378 @@
+"""Check a submitted step against the scenario and move the learner's progress on.
+
+The client sends only what the learner entered; this module decides whether
+the step passes, which feedback to show, and which step comes next. Shape
+errors (unknown step or field, wrong type, oversized value) raise
+``SubmissionError`` before anything is checked, so the caller can answer 4xx
+and keep the learner's state unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+from .model import Field, Persona, Rule, Scenario, Step
+from .scenario import normalize_text, parse_date
+
+Translate = Callable[[str], str]
+
+# Limits on one submission; a real form step has a few dozen short values at most.
+MAX_VALUE_LENGTH = 500
+MAX_VALUES = 40
+MAX_LIST_ITEMS = 20
+
+_AMOUNT_SEPARATORS = re.compile(r"[\s.,]|đồng|đ|vnd", re.IGNORECASE)
+
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for the catalogs; the block translates it when it answers."""
+    return message
+
+
+class SubmissionError(Exception):
+    """A submission with the wrong shape; ``message`` is an English msgid formatted with ``params``."""
+
+    def __init__(self, message: str, code: str, status: int = 400, **params: Any):
+        super().__init__(message.format(**params))
+        self.message = message
+        self.code = code
+        self.status = status
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a learner is in one attempt.
+
+    ``values`` stores, per form step, the values needed for the review summary;
+    nothing from login steps (password, OTP) is stored.
+    """
+
+    step_id: str
+    mistakes: dict[str, int] = field(default_factory=dict)
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    completed: bool = False
+
+    @property
+    def total_mistakes(self) -> int:
+        return sum(self.mistakes.values())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of checking one submission.
+
+    ``errors`` maps a field name (or ``documents``, ``method``, ``amount``,
+    ``commitment``, ``action``) to the feedback to show. ``counted`` is False
+    when nothing was chosen at all, which is not counted as a mistake.
+    """
+
+    passed: bool
+    errors: dict[str, str] = field(default_factory=dict)
+    feedback: str = ""
+    counted: bool = True
+
+
+def start(scenario: Scenario) -> Progress:
+    """Return the progress of a new attempt: at the first step, no mistakes."""
+    return Progress(step_id=scenario.first_step.id)
+
+
+def submit(scenario: Scenario, progress: Progress, step_id: Any, values: Any, translate: Translate) -> tuple[Progress, Outcome]:
+    """Check ``values`` for ``step_id`` and return the new progress and the outcome.
+
+    Raises ``SubmissionError`` for an unknown or non-current step, a finished
+    attempt, or values of the wrong shape; ``progress`` is never modified.
+    """
+    if not isinstance(step_id, str) or not step_id:
+        raise SubmissionError(gettext_noop("The step_id must be a non-empty string."), "invalid_step_id")
+    step = scenario.step(step_id)
+    if step is None:
+        raise SubmissionError(gettext_noop("There is no step {step_id} in this simulation."), "unknown_step", 404, step_id=step_id[:64])
+    if progress.completed:
+        raise SubmissionError(gettext_noop("This attempt is finished. Start a new attempt to practise again."), "attempt_finished", 409)
+    if step.id != progress.step_id:
+        raise SubmissionError(gettext_noop("Step {step_id} is not the current step."), "step_not_current", 409, step_id=step.id)
+    if step.kind == "result":
+        raise SubmissionError(gettext_noop("The result step takes no answers."), "step_not_current", 409, step_id=step.id)
+
+    clean = validate_values(step, values)
+    outcome = check_step(step, clean, scenario.persona, translate)
+
+    if not outcome.passed:
+        mistakes = dict(progress.mistakes)
+        if outcome.counted:
+            mistakes[step.id] = mistakes.get(step.id, 0) + 1
+        return replace(progress, mistakes=mistakes), outcome
+
+    stored = dict(progress.values)
+    if step.kind == "form":
+        stored[step.id] = clean
+    next_step = scenario.steps[scenario.index_of(step.id) + 1]
+    return replace(progress, step_id=next_step.id, values=stored, completed=next_step.kind == "result"), outcome
+
+
+# Shape validation
+
+
+def validate_values(step: Step, values: Any) -> dict[str, Any]:
+    """Return ``values`` checked for shape against ``step``, or raise ``SubmissionError``."""
+    if not isinstance(values, dict):
+        raise SubmissionError(gettext_noop("The values must be a JSON object."), "invalid_values")
+    if len(values) > MAX_VALUES:
+        raise SubmissionError(
+            gettext_noop("Too many values ({count}); the limit is {limit}."), "too_many_values", count=len(values), limit=MAX_VALUES
+        )
+
+    expected = _expected_shape(step)
+    clean: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in expected:
+            raise SubmissionError(gettext_noop("The step has no field {name}."), "unknown_field", name=str(name)[:64])
+        clean[name] = _check_value(name, value, expected[name])
+    return clean
+
+
+def _expected_shape(step: Step) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Map each accepted key to (kind, allowed choices): kind is ``text``, ``choice``, ``bool`` or ``list``."""
+    if step.kind in ("login", "form"):
+        shape = {}
+        for item in step.fields:
+            if item.is_group:
+                shape[item.name] = ("list", item.option_values())
+            elif item.type == "checkbox":
+                shape[item.name] = ("bool", ())
+            elif item.type in ("select", "radio"):
+                shape[item.name] = ("choice", item.option_values())
+            else:
+                shape[item.name] = ("text", ())
+        return shape
+    if step.kind == "attachments":
+        return {"documents": ("list", tuple(document.id for document in step.documents))}
+    if step.kind == "payment":
+        return {"method": ("choice", tuple(choice.id for choice in step.choices)), "amount": ("text", ())}
+    if step.kind == "review":
+        return {"commitment": ("bool", ())}
+    if step.kind == "trap":
+        return {"action": ("choice", tuple(choice.id for choice in step.choices))}
+    return {}
+
+
+def _check_value(name: str, value: Any, shape: tuple[str, tuple[str, ...]]) -> Any:
+    kind, choices = shape
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise SubmissionError(gettext_noop("The value of {name} must be true or false."), "invalid_type", name=name)
+        return value
+
+    if kind == "list":
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise SubmissionError(gettext_noop("The value of {name} must be a list of strings."), "invalid_type", name=name)
+        if len(value) > MAX_LIST_ITEMS:
+            raise SubmissionError(
+                gettext_noop("The value of {name} has too many items; the limit is {limit}."), "too_many_values", name=name, limit=MAX_LIST_ITEMS
+            )
+        unknown = [item for item in value if item not in choices]
+        if unknown or len(set(value)) != len(value):
+            raise SubmissionError(gettext_noop("The value of {name} contains an unknown or repeated choice."), "invalid_choice", name=name)
+        return list(value)
+
+    if not isinstance(value, str):
+        raise SubmissionError(gettext_noop("The value of {name} must be a string."), "invalid_type", name=name)
+    if len(value) > MAX_VALUE_LENGTH:
+        raise SubmissionError(
+            gettext_noop("The value of {name} is too long; the limit is {limit} characters."), "value_too_long", name=name, limit=MAX_VALUE_LENGTH
+        )
+    if kind == "choice" and value and value not in choices:
+        raise SubmissionError(gettext_noop("The value of {name} is not one of the offered choices."), "invalid_choice", name=name)
+    return value
+
+
+# Checking
+
+
+def check_step(step: Step, values: dict[str, Any], persona: Persona, translate: Translate) -> Outcome:
+    """Return the outcome of ``values`` (already shape-checked) on ``step``."""
+    checker = {
+        "login": _check_fields,
+        "form": _check_fields,
+        "attachments": _check_attachments,
+        "payment": _check_payment,
+        "review": _check_review,
+        "trap": _check_trap,
+    }[step.kind]
+    return checker(step, values, persona, translate)
+
+
+def _check_fields(step: Step, values: dict[str, Any], persona: Persona, translate: Translate) -> Outcome:
+    errors = {}
+    for item in step.fields:
+        message = check_field(item, values.get(item.name), persona, translate)
+        if message:
+            errors[item.name] = message
+    return Outcome(passed=not errors, errors=errors)
+
+
+def check_field(item: Field, value: Any, persona: Persona, translate: Translate) -> str:
+    """Return the feedback of the first failing rule of ``item`` for ``value``, or "" when it passes."""
+    empty = _is_empty(value)
+    if empty:
+        for rule in item.rules:
+            if rule.kind == "required":
+                return rule.feedback
+        return ""
+
+    if item.type == "date" and parse_date(value) is None:
+        return translate("Enter the date as dd/mm/yyyy, for example 05/09/2025.")
+
+    for rule in item.rules:
+        if rule.kind == "required":
+            continue
+        if not _rule_passes(item, rule, value, persona):
+            return rule.feedback
+    return ""
+
+
+def _is_empty(value: Any) -> bool:
+    if value is None or value is False:
+        return True
+    if isinstance(value, list):
+        return not value
+    return isinstance(value, str) and not value.strip()
+
+
+def _rule_passes(item: Field, rule: Rule, value: Any, persona: Persona) -> bool:
+    if rule.kind == "pattern":
+        return re.fullmatch(rule.regex or "", normalize_text(value)) is not None
+
+    if rule.kind == "allowed":
+        chosen = value if isinstance(value, list) else [value]
+        return all(choice in rule.choices for choice in chosen)
+
+    # equals
+    if rule.persona is not None:
+        expected = persona.value(rule.persona) or ""
+        if rule.persona == "password":
+            return value.strip() == expected
+    else:
+        expected = rule.answer or ""
+
+    if item.is_group:
+        return set(value) == set(expected.split())
+    if item.type in ("select", "radio"):
+        return _option_matches(item, value, expected)
+    if item.type == "date":
+        return parse_date(value) == parse_date(expected)
+    return _comparable(value) == _comparable(expected)
+
+
+def _option_matches(item: Field, value: str, expected: str) -> bool:
+    """Return True when the chosen option's value or label equals ``expected``."""
+    target = _comparable(expected)
+    return any(
+        option.value == value and target in (_comparable(option.value), _comparable(option.label))
+        for option in item.options
+    )
+
+
+def _comparable(value: str) -> str:
+    """Return text for a lenient comparison: NFC, collapsed spaces, case-folded; digits lose separators."""
+    text = normalize_text(value).casefold()
+    if re.fullmatch(r"[\d\s.\-]+", text):
+        return re.sub(r"[\s.\-]", "", text)
+    return text
+
+
+def _check_attachments(step: Step, values: dict[str, Any], persona: Persona, translate: Translate) -> Outcome:
+    chosen = set(values.get("documents") or [])
+    if not chosen:
+        return Outcome(
+            passed=False, errors={"documents": translate("Choose the documents to attach.")}, counted=False
+        )
+    problems = []
+    for document in step.documents:
+        if document.role == "required" and document.id not in chosen:
+            problems.append(document.feedback)
+        if document.role == "forbidden" and document.id in chosen:
+            problems.append(document.feedback)
+    if problems:
+        return Outcome(passed=False, errors={"documents": " ".join(problems)})
+    return Outcome(passed=True)
+
+
+def parse_amount(value: str) -> int | None:
+    """Return the whole number of đồng in ``value`` ("50.000 đ", "50000"), or None."""
+    digits = _AMOUNT_SEPARATORS.sub("", value or "")
+    if not re.fullmatch(r"\d{1,12}", digits):
+        return None
+    return int(digits)
+
+
+def _check_payment(step: Step, values: dict[str, Any], persona: Persona, translate: Translate) -> Outcome:
+    method_id = values.get("method") or ""
+    amount_text = values.get("amount") or ""
+    if not method_id:
+        return Outcome(passed=False, errors={"method": translate("Choose how to pay.")}, counted=False)
+
+    errors = {}
+    method = step.choice(method_id)
+    if method is not None and not method.correct:
+        errors["method"] = method.feedback
+    if parse_amount(amount_text) != step.amount:
+        errors["amount"] = step.amount_feedback
+    if errors:
+        return Outcome(passed=False, errors=errors)
+    return Outcome(passed=True, feedback=method.feedback if method else "")
+
+
+def _check_review(step: Step, values: dict[str, Any], persona: Persona, translate: Translate) -> Outcome:
+    if values.get("commitment") is not True:
+        return Outcome(passed=False, errors={"commitment": step.commitment_feedback})
+    return Outcome(passed=True)
+
+
+def _check_trap(step: Step, values: dict[str, Any], persona: Persona, translate: Translate) -> Outcome:
+    action_id = values.get("action") or ""
+    if not action_id:
+        return Outcome(passed=False, errors={"action": translate("Choose what you do.")}, counted=False)
+    action = step.choice(action_id)
+    if action is None or not action.correct:
+        return Outcome(passed=False, errors={"action": action.feedback if action else ""})
+    return Outcome(passed=True, feedback=action.feedback)
+
+
+# Review summary
+
+
+def summary(scenario: Scenario, progress: Progress, step: Step) -> list[dict[str, Any]]:
+    """Return the values entered on the form steps that ``step`` (a review step) summarises.
+
+    Each item is ``{"step_id", "title", "items": [{"label", "value"}]}`` with
+    option values replaced by their labels; values are plain text.
+    """
+    names = step.summary_steps or tuple(candidate.id for candidate in scenario.steps if candidate.kind == "form")
+    sections = []
+    for name in names:
+        form = scenario.step(name)
+        entered = progress.values.get(name)
+        if form is None or entered is None:
+            continue
+        items = []
+        for item in form.fields:
+            items.append({"label": item.label, "value": _display_value(item, entered.get(item.name))})
+        sections.append({"step_id": form.id, "title": form.title, "items": items})
+    return sections
+
+
+def _display_value(item: Field, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    if isinstance(value, list):
+        return ", ".join(item.option_label(choice) for choice in value)
+    if item.type in ("select", "radio"):
+        return item.option_label(value)
+    return normalize_text(value)

@@ -1,0 +1,87 @@
+"""The bridge between the block's fields and the pure core: scenario, progress and learner id."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from digital_skills_xblocks.common.problems import Problem
+from digital_skills_xblocks.common.safe_xml import UnsafeXMLError
+
+from .. import engine
+from ..dossier import dossier_code
+from ..model import Scenario
+from ..olx import wrap_scenario
+from ..scenario import ScenarioError, check_scenario, parse_scenario
+
+log = logging.getLogger(__name__)
+
+
+class EgovStateMixin:
+    """Load the scenario once per content version and map user_state fields to ``engine.Progress``."""
+
+    _scenario_cache: tuple[str, Scenario | None] | None = None
+
+    def load_scenario(self) -> Scenario | None:
+        """Return the parsed scenario, or None when the stored content is invalid."""
+        content = self.scenario_xml
+        if self._scenario_cache is not None and self._scenario_cache[0] == content:
+            return self._scenario_cache[1]
+        try:
+            scenario = parse_scenario(wrap_scenario(content))
+        except (UnsafeXMLError, ScenarioError) as error:
+            log.warning("The scenario of %s is invalid: %s", self.scope_ids.usage_id, error)
+            scenario = None
+        self._scenario_cache = (content, scenario)
+        return scenario
+
+    def scenario_problems(self) -> list[Problem]:
+        """Return the problems of the stored scenario in the user's language."""
+        try:
+            root = wrap_scenario(self.scenario_xml)
+        except UnsafeXMLError as error:
+            return [Problem(message=self._("The scenario is not valid XML: {error}").format(error=error.message), line=error.line)]
+        return check_scenario(root, self._)
+
+    def load_progress(self, scenario: Scenario) -> engine.Progress:
+        """Return the learner's progress; a step id the scenario no longer has restarts the attempt."""
+        step = scenario.step(self.current_step)
+        if step is None:
+            # NOTE: this happens for a new learner and after an author removes the learner's step.
+            return engine.start(scenario)
+        return engine.Progress(
+            step_id=step.id,
+            mistakes={str(key): int(value) for key, value in (self.step_mistakes or {}).items()},
+            values=dict(self.step_values or {}),
+            completed=bool(self.completed) and step.kind == "result",
+        )
+
+    def save_progress(self, progress: engine.Progress) -> None:
+        self.current_step = progress.step_id
+        self.step_mistakes = dict(progress.mistakes)
+        self.step_values = dict(progress.values)
+        self.completed = progress.completed
+
+    def learner_id(self) -> str:
+        """Return the anonymous id of the current learner, never their name or email."""
+        user_service = self.runtime.service(self, "user")
+        if user_service is not None:
+            user = user_service.get_current_user()
+            for key in ("edx-platform.anonymous_user_id", "xblock-workbench.user_id"):
+                value = user.opt_attrs.get(key)
+                if value:
+                    return str(value)
+        return str(self.scope_ids.user_id)
+
+    def dossier_code(self, scenario: Scenario) -> str:
+        return dossier_code(self.learner_id(), str(self.scope_ids.usage_id), self.attempt, scenario.result_step.dossier_prefix)
+
+    def dom_suffix(self) -> str:
+        """Return a short suffix, stable for this usage, that makes element ids unique on a page."""
+        return "egov-" + hashlib.sha1(str(self.scope_ids.usage_id).encode("utf-8")).hexdigest()[:10]
+
+    def attempts_left(self) -> int | None:
+        """Return how many new attempts the learner may still start, or None when unlimited."""
+        if not self.max_attempts:
+            return None
+        return max(0, self.max_attempts - self.attempt)
