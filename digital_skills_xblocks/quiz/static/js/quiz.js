@@ -1,0 +1,184 @@
+/* Learner view of the citizenship_quiz XBlock: keyboard-friendly ordering and
+ * red-flag marking, submission and reset through the block's JSON handlers.
+ * The server renders all HTML; this script only collects answers and swaps in
+ * the HTML the handlers return. No jQuery: `element` may be a DOM element
+ * (XBlock SDK) or a jQuery object (LMS). */
+function CitizenshipQuizBlock(runtime, element) {
+  "use strict";
+
+  var root = element && element.jquery ? element[0] : element;
+  var i18n = window.DigitalSkillsI18N || {
+    gettext: function (text) { return text; },
+    interpolate: function (template, values) {
+      return String(template).replace(/\{(\w+)\}/g, function (match, key) {
+        return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : match;
+      });
+    }
+  };
+  var busy = false;
+
+  function body() {
+    return root.querySelector("[data-dsq-body]");
+  }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function showError(message) {
+    var box = root.querySelector("[data-dsq-error]");
+    if (box) {
+      box.textContent = message;
+    }
+  }
+
+  function announce(message) {
+    var live = root.querySelector("[data-dsq-live]");
+    if (live) {
+      live.textContent = message;
+    }
+  }
+
+  function post(handler, payload) {
+    return fetch(runtime.handlerUrl(root, handler), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify(payload || {})
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          var message = data && data.error && data.error.message;
+          throw new Error(message || i18n.gettext("The server could not save your answers. Try again."));
+        }
+        return data;
+      });
+    });
+  }
+
+  function collectAnswers() {
+    var answers = {};
+    var questions = root.querySelectorAll("[data-question-id]");
+    Array.prototype.forEach.call(questions, function (question) {
+      var id = question.getAttribute("data-question-id");
+      var type = question.getAttribute("data-question-type");
+      if (type === "single_choice" || type === "true_false") {
+        var checked = question.querySelector("input:checked");
+        answers[id] = checked ? checked.value : null;
+      } else if (type === "multiple_response") {
+        answers[id] = Array.prototype.map.call(question.querySelectorAll("input:checked"), function (input) {
+          return input.value;
+        });
+      } else if (type === "ordering") {
+        answers[id] = Array.prototype.map.call(question.querySelectorAll("[data-dsq-order] > li"), function (item) {
+          return item.getAttribute("data-choice-id");
+        });
+      } else if (type === "red_flags") {
+        answers[id] = Array.prototype.map.call(question.querySelectorAll("[data-dsq-flag][aria-pressed='true']"), function (part) {
+          return part.getAttribute("data-choice-id");
+        });
+      }
+    });
+    return answers;
+  }
+
+  function replaceBody(html, focusSelector) {
+    body().innerHTML = html;
+    var target = root.querySelector(focusSelector);
+    if (target) {
+      if (!target.hasAttribute("tabindex")) {
+        target.setAttribute("tabindex", "-1");
+      }
+      target.focus();
+    }
+  }
+
+  function reportResultViewed() {
+    if (root.querySelector("[data-dsq-result]")) {
+      post("result_viewed", {}).catch(function () { /* The event is best effort. */ });
+    }
+  }
+
+  function submit() {
+    if (busy) {
+      return;
+    }
+    busy = true;
+    showError("");
+    post("submit", { answers: collectAnswers() }).then(function (data) {
+      replaceBody(data.html, "[data-dsq-result-title]");
+      reportResultViewed();
+    }).catch(function (error) {
+      showError(error.message);
+    }).then(function () {
+      busy = false;
+    });
+  }
+
+  function reset() {
+    if (busy) {
+      return;
+    }
+    busy = true;
+    post("reset", {}).then(function (data) {
+      replaceBody(data.html, "[data-question-id] legend");
+    }).catch(function (error) {
+      showError(error.message);
+    }).then(function () {
+      busy = false;
+    });
+  }
+
+  function move(button) {
+    var item = button.closest("li");
+    var list = item.parentNode;
+    var direction = button.getAttribute("data-dsq-move");
+    var sibling = direction === "up" ? item.previousElementSibling : item.nextElementSibling;
+    if (!sibling) {
+      announce(i18n.gettext(direction === "up" ? "This item is already first." : "This item is already last."));
+      return;
+    }
+    if (direction === "up") {
+      list.insertBefore(item, sibling);
+    } else {
+      list.insertBefore(sibling, item);
+    }
+    var position = Array.prototype.indexOf.call(list.children, item) + 1;
+    var text = item.querySelector(".dsq-order-text").textContent.trim();
+    announce(i18n.interpolate(i18n.gettext("{item}: position {position} of {count}."), {
+      item: text, position: position, count: list.children.length
+    }));
+    // Keep focus on the same button so repeated presses keep moving the item.
+    button.focus();
+  }
+
+  function toggleFlag(button) {
+    var pressed = button.getAttribute("aria-pressed") === "true";
+    button.setAttribute("aria-pressed", pressed ? "false" : "true");
+    announce(i18n.gettext(pressed ? "Mark removed." : "Marked as suspicious."));
+  }
+
+  root.addEventListener("click", function (event) {
+    var target = event.target.closest("button");
+    if (!target || !root.contains(target) || target.disabled) {
+      return;
+    }
+    if (target.hasAttribute("data-dsq-move")) {
+      move(target);
+    } else if (target.hasAttribute("data-dsq-flag")) {
+      toggleFlag(target);
+    } else if (target.hasAttribute("data-dsq-reset")) {
+      reset();
+    }
+  });
+
+  root.addEventListener("submit", function (event) {
+    if (event.target.hasAttribute("data-dsq-form")) {
+      event.preventDefault();
+      submit();
+    }
+  });
+
+  reportResultViewed();
+}

@@ -1,0 +1,53 @@
+"""The fixed sentences of the quiz templates, as English msgids translated in Python.
+
+The templates get them already translated (``{{ t.key }}``) instead of using
+``{% trans %}``, so they translate through the block's i18n service in every
+runtime, including ones whose service cannot merge into Django's catalog.
+"""
+
+TEMPLATE_TEXTS = {
+    "this_quiz_cannot_be_shown_because": "This quiz cannot be shown because its content has errors. Tell the course team.",
+    "your_result": "Your result",
+    "passed": "Passed.",
+    "not_passed_yet": "Not passed yet.",
+    "your_competence_profile": "Your competence profile",
+    "bar_chart_of_your_score_in": "Bar chart of your score in each competence area. The table below gives the same numbers.",
+    "score_by_competence_area": "Score by competence area",
+    "competence_area": "Competence area",
+    "points": "Points",
+    "percent": "Percent",
+    "level": "Level",
+    "to_improve": "To improve",
+    "good": "Good",
+    "what_to_study_next": "What to study next",
+    "review_the_lessons_of_the_areas": "Review the lessons of the areas marked To improve.",
+    "you_did_well_in_every_area": "You did well in every area of this quiz.",
+    "start_a_new_attempt": "Start a new attempt",
+    "choose_every_right_answer": "Choose every right answer.",
+    "right_answer": "Right answer",
+    "put_the_items_in_the_right": "Put the items in the right order with the Move up and Move down buttons.",
+    "move_up": "Move up",
+    "move_down": "Move down",
+    "right_order": "Right order",
+    "select_each_part_you_find_suspicious": "Select each part you find suspicious. Select it again to remove the mark.",
+    "suspicious": "Suspicious",
+    "not_suspicious": "Not suspicious",
+    "explanation": "Explanation",
+    "source": "Source",
+    "submit_answers": "Submit answers",
+    "you_have_used_all_your_attempts": "You have used all your attempts.",
+    "statistics_for_course_staff": "Statistics for course staff",
+    "answers_of_all_learners_by_question": "Answers of all learners, by question",
+    "question": "Question",
+    "answered": "Answered",
+    "correct_rate": "Correct rate",
+    "most_chosen_wrong_option": "Most chosen wrong option",
+    "download_the_statistics_csv": "Download the statistics (CSV)",
+    "questions_in_the_pool": "Questions in the pool",
+    "questions_drawn_per_attempt": "Questions drawn per attempt",
+    "questions_by_competence_area_and_type": "Questions by competence area and type",
+    "type": "Type",
+    "questions": "Questions",
+    "problems_in_the_quiz_content": "Problems in the quiz content",
+    "the_quiz_content_has_no_problems": "The quiz content has no problems.",
+}
