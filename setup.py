@@ -57,6 +57,8 @@ setup(
         "preview": [
             "xblock-sdk>=0.12,<1",
             "Django>=4.2,<6",
+            # xblock.django.request, which the SDK's handler view imports, needs it.
+            "lazy>=1.4",
         ],
     },
     entry_points={

@@ -34,7 +34,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Vietnamese unless ?lang=en chose English; Accept-Language is ignored.
+    "digital_skills_xblocks.preview.middleware.PreviewLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
 ]
@@ -55,7 +56,7 @@ TEMPLATES = [
     }
 ]
 
-# Vietnamese first; English when the browser or ?lang=en asks for it.
+# Vietnamese first; English when ?lang=en stores that choice in a cookie.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [os.path.join(os.path.dirname(BASE_DIR), "translations", "django")]

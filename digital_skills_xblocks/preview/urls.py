@@ -1,7 +1,34 @@
-"""URLs of the preview site: the workbench's handler and resource views plus our course pages."""
+"""URLs of the preview site: our course pages plus the workbench views the XBlock runtime needs."""
 
-from django.urls import include, path
+from django.contrib.staticfiles.views import serve as serve_static
+from django.urls import path, re_path
+from workbench import views as workbench_views
+
+from . import views
 
 urlpatterns = [
-    path("", include("workbench.urls")),
+    path("", views.course_list, name="preview_courses"),
+    path("courses/<slug:slug>/", views.course_outline, name="preview_outline"),
+    path("courses/<slug:slug>/units/<str:unit_key>/", views.unit_page, name="preview_unit"),
+    # Blocks outside an LMS course link to /jump_to_id/<url_name>, as the LMS's jump_to_id does.
+    path("jump_to_id/<str:url_name>", views.jump_to_id, name="preview_jump_to_id"),
+    re_path(r"^courses/(?P<slug>[-a-zA-Z0-9_]+)/static/(?P<path>.+)$", views.course_static, name="preview_static"),
+    # Names used by WorkbenchRuntime.handler_url() and local_resource_url().
+    re_path(
+        r"^handler/(?P<usage_id>[^/]+)/(?P<handler_slug>[^/]*)(?:/(?P<suffix>.*))?$",
+        views.handler, {"authenticated": True}, name="handler",
+    ),
+    re_path(
+        r"^unauth_handler/(?P<usage_id>[^/]+)/(?P<handler_slug>[^/]*)(?:/(?P<suffix>.*))?$",
+        views.handler, {"authenticated": False}, name="unauth_handler",
+    ),
+    re_path(
+        r"^aside_handler/(?P<aside_id>[^/]+)/(?P<handler_slug>[^/]*)(?:/(?P<suffix>.*))?$",
+        workbench_views.aside_handler, {"authenticated": True}, name="aside_handler",
+    ),
+    re_path(r"^resource/(?P<block_type>[^/]+)/(?P<resource>.*)$", workbench_views.package_resource,
+            name="package_resource"),
+    # The workbench's jQuery and JS runtime (1.js), served without DEBUG because the preview
+    # always runs on loopback; staticfiles refuses this in production set-ups.
+    re_path(r"^static/(?P<path>.+)$", serve_static, {"insecure": True}, name="preview_runtime_static"),
 ]

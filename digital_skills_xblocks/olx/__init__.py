@@ -1,0 +1,1 @@
+"""Reading, validating and packing OLX course exports (the directory Studio exports)."""
