@@ -3,7 +3,7 @@
 import os
 import re
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -29,7 +29,9 @@ setup(
     long_description=read_readme(),
     long_description_content_type="text/markdown",
     license="AGPL-3.0-or-later",
-    packages=find_packages(include=["digital_skills_xblocks", "digital_skills_xblocks.*"]),
+    # Namespace discovery also lists the data folders (templates, static, translations),
+    # so setuptools ships them without warning that they are not packages.
+    packages=find_namespace_packages(include=["digital_skills_xblocks", "digital_skills_xblocks.*"]),
     include_package_data=True,
     package_data={
         "digital_skills_xblocks": [
