@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from .model import Field, Persona, Rule, Scenario, Step
+from .model import DossierReview, Field, Persona, Rule, Scenario, Step
 from .scenario import normalize_text, parse_date
 
 Translate = Callable[[str], str]
@@ -65,7 +65,8 @@ class Outcome:
     """The result of checking one submission.
 
     ``errors`` maps a field name (or ``documents``, ``method``, ``amount``,
-    ``commitment``, ``action``) to the feedback to show. ``counted`` is False
+    ``commitment``, ``action``, and on a dossier review ``flagged.<item id>``,
+    ``decision``, ``reasons``, ``data_handling``) to the feedback to show. ``counted`` is False
     when nothing was chosen at all, which is not counted as a mistake.
     """
 
@@ -157,7 +158,21 @@ def _expected_shape(step: Step) -> dict[str, tuple[str, tuple[str, ...]]]:
         return {"commitment": ("bool", ())}
     if step.kind == "trap":
         return {"action": ("choice", tuple(choice.id for choice in step.choices))}
+    if step.kind == "review_dossier" and step.dossier is not None:
+        return _review_dossier_shape(step.dossier)
     return {}
+
+
+def _review_dossier_shape(dossier: DossierReview) -> dict[str, tuple[str, tuple[str, ...]]]:
+    shape = {
+        "flagged": ("list", tuple(item.id for item in dossier.items)),
+        "decision": ("choice", tuple(choice.id for choice in dossier.decisions)),
+    }
+    if dossier.reasons:
+        shape["reasons"] = ("list", tuple(choice.id for choice in dossier.reasons))
+    if dossier.data_choices:
+        shape["data_handling"] = ("choice", tuple(choice.id for choice in dossier.data_choices))
+    return shape
 
 
 def _check_value(name: str, value: Any, shape: tuple[str, tuple[str, ...]]) -> Any:
@@ -202,6 +217,7 @@ def check_step(step: Step, values: dict[str, Any], persona: Persona, translate: 
         "payment": _check_payment,
         "review": _check_review,
         "trap": _check_trap,
+        "review_dossier": _check_review_dossier,
     }[step.kind]
     return checker(step, values, persona, translate)
 
@@ -341,6 +357,73 @@ def _check_trap(step: Step, values: dict[str, Any], persona: Persona, translate:
     if action is None or not action.correct:
         return Outcome(passed=False, errors={"action": action.feedback if action else ""})
     return Outcome(passed=True, feedback=action.feedback)
+
+
+def item_error_key(item_id: str) -> str:
+    """Return the key of the feedback on dossier item ``item_id`` in ``Outcome.errors``."""
+    return f"flagged.{item_id}"
+
+
+def _check_review_dossier(step: Step, values: dict[str, Any], persona: Persona, translate: Translate) -> Outcome:
+    """Check the flagged items, the decision, the reasons and the data-handling choice of an official's review.
+
+    Every misjudged item gets its own feedback: a flawed item left unflagged,
+    or a correct item flagged. A submission without a decision (or without the
+    data-handling answer when the step asks for it) is incomplete and is not
+    counted as a mistake.
+    """
+    dossier = step.dossier
+    decision_id = values.get("decision") or ""
+    data_id = values.get("data_handling") or ""
+    incomplete = {}
+    if not decision_id:
+        incomplete["decision"] = translate("Choose a decision on the dossier.")
+    if dossier.data_choices and not data_id:
+        incomplete["data_handling"] = translate("Choose how to handle the citizen's data.")
+    if incomplete:
+        return Outcome(passed=False, errors=incomplete, counted=False)
+
+    errors = {}
+    flagged = set(values.get("flagged") or [])
+    for item in dossier.items:
+        if item.flawed != (item.id in flagged):
+            errors[item_error_key(item.id)] = item.explanation
+
+    decision = next(choice for choice in dossier.decisions if choice.id == decision_id)
+    if not decision.correct:
+        errors["decision"] = decision.feedback
+
+    if dossier.reasons:
+        chosen = set(values.get("reasons") or [])
+        problems = [reason.feedback for reason in dossier.reasons if reason.correct != (reason.id in chosen)]
+        if problems:
+            errors["reasons"] = " ".join(problems)
+
+    if dossier.data_choices:
+        data_choice = next(choice for choice in dossier.data_choices if choice.id == data_id)
+        if not data_choice.correct:
+            errors["data_handling"] = data_choice.feedback
+
+    if errors:
+        return Outcome(passed=False, errors=errors)
+    feedback = [decision.feedback]
+    if dossier.data_choices:
+        feedback.append(next(choice.feedback for choice in dossier.data_choices if choice.id == data_id))
+    return Outcome(passed=True, feedback=" ".join(text for text in feedback if text))
+
+
+def review_dossier_answer(step: Step) -> dict[str, Any]:
+    """Return the values an official who makes no mistake submits on the ``review_dossier`` ``step``."""
+    dossier = step.dossier
+    values: dict[str, Any] = {
+        "flagged": [item.id for item in dossier.items if item.flawed],
+        "decision": dossier.correct_decision.id,
+    }
+    if dossier.reasons:
+        values["reasons"] = [reason.id for reason in dossier.reasons if reason.correct]
+    if dossier.data_choices:
+        values["data_handling"] = next(choice.id for choice in dossier.data_choices if choice.correct)
+    return values
 
 
 # Review summary

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STEP_KINDS = ("login", "form", "attachments", "payment", "review", "trap", "result")
+STEP_KINDS = ("login", "form", "attachments", "payment", "review", "trap", "review_dossier", "result")
 FIELD_TYPES = ("text", "date", "select", "radio", "checkbox")
 RULE_KINDS = ("required", "pattern", "equals", "allowed")
 DOCUMENT_ROLES = ("required", "forbidden", "optional")
 TRAP_CHANNELS = ("sms", "call", "chat", "email")
+# The decisions an official can take on a received dossier: accept it, request
+# more documents ("yêu cầu bổ sung") or refuse it.
+DOSSIER_DECISIONS = ("accept", "request_more", "refuse")
+# What a dossier item shows: an e-form field with its value, or an attachment.
+DOSSIER_ITEM_TYPES = ("field", "attachment")
 
 # The persona attributes every scenario must define, in the order of the persona card.
 PERSONA_ATTRIBUTES = ("name", "birth_date", "sex", "id_number", "address", "phone", "password", "otp")
@@ -99,6 +104,54 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class DossierItem:
+    """One e-form value or attachment of a submitted dossier that the official reviews.
+
+    ``flawed`` marks an item that is missing or wrong, so the learner must flag
+    it. ``explanation`` is shown when the learner misjudges the item.
+    """
+
+    id: str
+    type: str
+    label: str
+    value: str
+    flawed: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class DossierReview:
+    """The content of a ``review_dossier`` step: the learner is the official.
+
+    ``decisions`` has exactly one correct choice. A correct ``reasons`` choice
+    must be sent to the citizen and a wrong one must not. ``data_choices``
+    (optional, with ``data_question``) asks how to handle the citizen's data.
+    """
+
+    procedure: str
+    applicant: str
+    submitted: str
+    items: tuple[DossierItem, ...]
+    decisions: tuple[Choice, ...]
+    reasons: tuple[Choice, ...] = ()
+    data_question: str = ""
+    data_choices: tuple[Choice, ...] = ()
+
+    def item(self, item_id: str) -> DossierItem | None:
+        for candidate in self.items:
+            if candidate.id == item_id:
+                return candidate
+        return None
+
+    @property
+    def correct_decision(self) -> Choice | None:
+        for choice in self.decisions:
+            if choice.correct:
+                return choice
+        return None
+
+
+@dataclass(frozen=True)
 class Step:
     """One step of the procedure. Only the attributes of its ``kind`` are filled.
 
@@ -124,6 +177,7 @@ class Step:
     message: str = ""
     status: str = ""
     dossier_prefix: str = ""
+    dossier: DossierReview | None = None
 
     @property
     def gradable(self) -> bool:

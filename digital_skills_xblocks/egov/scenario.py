@@ -23,6 +23,8 @@ from digital_skills_xblocks.common.safe_xml import parse_xml
 
 from .model import (
     DOCUMENT_ROLES,
+    DOSSIER_DECISIONS,
+    DOSSIER_ITEM_TYPES,
     FIELD_TYPES,
     LOGIN_FIELDS,
     PERSONA_ATTRIBUTES,
@@ -30,6 +32,8 @@ from .model import (
     TRAP_CHANNELS,
     Choice,
     Document,
+    DossierItem,
+    DossierReview,
     Fact,
     Field,
     Option,
@@ -53,6 +57,10 @@ _OTP = re.compile(r"^\d{6}$")
 _DOSSIER_PREFIX = re.compile(r"^[A-Z]{1,4}$")
 # District-level names that no longer exist since the two-level local government of 1/7/2025.
 _DISTRICT_WORDS = re.compile(r"\b(quận|huyện|thị xã)\b", re.IGNORECASE)
+# A 12-digit run in a dossier value is read as a personal ID number, which must be fictional.
+_ID_NUMBER_RUN = re.compile(r"(?<!\d)\d{12}(?!\d)")
+# The engine accepts at most this many flagged items in one submission.
+MAX_DOSSIER_ITEMS = 20
 SEX_VALUES = {"nam": "male", "nữ": "female", "male": "male", "female": "female"}
 
 
@@ -679,14 +687,14 @@ class _ScenarioReader:
             )
         return {"documents": tuple(documents)}
 
-    def read_choices(self, element, location: str, tag: str) -> tuple[Choice, ...]:
+    def read_choices(self, element, location: str, tag: str, label_required: bool = True) -> tuple[Choice, ...]:
         choices = []
         for child in element:
             if not isinstance(child.tag, str) or etree.QName(child).localname != tag:
                 continue
             choice_id = self.attribute(child, "id", location)
             choice_location = f"{location}/{tag}[id={choice_id}]"
-            label = self.attribute(child, "label", choice_location)
+            label = self.attribute(child, "label", choice_location, required=label_required)
             correct = normalize_text(child.get("correct", "false")).lower()
             if correct not in ("true", "false"):
                 self.problem(
@@ -802,6 +810,241 @@ class _ScenarioReader:
                 location, element,
             )
         return {"channel": channel, "sender": sender, "message": message, "choices": choices}
+
+    def read_review_dossier_step(self, element, location: str) -> dict:
+        dossiers = []
+        data_elements = []
+        for tag, child in self.children(element, location, ("dossier", "decision", "reason", "data_handling")):
+            if tag == "dossier":
+                dossiers.append(child)
+            elif tag == "data_handling":
+                data_elements.append(child)
+
+        review = None
+        if not dossiers:
+            self.problem(
+                self._("The review_dossier step has no <dossier>."),
+                self._('Add <dossier procedure="..." applicant="..."> with an <item> for each field value and attachment.'),
+                location, element,
+            )
+        elif len(dossiers) > 1:
+            self.problem(
+                self._("The review_dossier step has more than one <dossier>."),
+                self._("Keep one <dossier> per step and put every item inside it."),
+                location, dossiers[1],
+            )
+        if dossiers:
+            review = self.read_dossier(dossiers[0], f"{location}/dossier")
+
+        decisions = self.read_decisions(element, location)
+        reasons = self.read_reasons(element, location, decisions)
+        data_question, data_choices = "", ()
+        if len(data_elements) > 1:
+            self.problem(
+                self._("The review_dossier step has more than one <data_handling>."),
+                self._("Keep one <data_handling> question per step."),
+                location, data_elements[1],
+            )
+        if data_elements:
+            data_question, data_choices = self.read_data_handling(data_elements[0], f"{location}/data_handling")
+
+        if review is None:
+            return {}
+        procedure, applicant, submitted, items = review
+        self.check_decision_matches_items(element, location, items, decisions)
+        dossier = DossierReview(
+            procedure=procedure, applicant=applicant, submitted=submitted, items=items, decisions=decisions,
+            reasons=reasons, data_question=data_question, data_choices=data_choices,
+        )
+        return {"dossier": dossier}
+
+    def read_dossier(self, element, location: str) -> tuple[str, str, str, tuple[DossierItem, ...]]:
+        procedure = self.attribute(element, "procedure", location)
+        applicant = self.attribute(element, "applicant", location)
+        submitted = normalize_text(element.get("submitted", ""))
+        if submitted and (not _DATE.match(submitted) or parse_date(submitted) is None):
+            self.problem(
+                self._("The dossier submitted date {value} is not a date written dd/mm/yyyy."),
+                self._("Write the date as day/month/year, for example 03/12/2026, or delete the attribute."),
+                location, element, value=submitted,
+            )
+
+        items: list[DossierItem] = []
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            tag = etree.QName(child).localname
+            if tag != "item":
+                self.problem(
+                    self._("Unknown element <{tag}> in <dossier>."),
+                    self._('Use <item id="..." type="field|attachment" label="..." value="..." flawed="true|false">explanation</item>.'),
+                    location, child, tag=tag,
+                )
+                continue
+            item = self.read_dossier_item(child, location, items)
+            if item is not None:
+                items.append(item)
+
+        if not items:
+            self.problem(
+                self._("The <dossier> has no <item>."),
+                self._("Add an <item> for each e-form value and each attachment of the dossier."),
+                location, element,
+            )
+        elif len(items) > MAX_DOSSIER_ITEMS:
+            self.problem(
+                self._("The <dossier> has {count} items; the limit is {limit}."),
+                self._("Keep the items the learner must judge and delete the others."),
+                location, element, count=len(items), limit=MAX_DOSSIER_ITEMS,
+            )
+        return procedure, applicant, submitted, tuple(items)
+
+    def read_dossier_item(self, element, dossier_location: str, items: list[DossierItem]) -> DossierItem | None:
+        item_id = normalize_text(element.get("id", ""))
+        location = f"{dossier_location}/item[id={item_id}]" if item_id else f"{dossier_location}/item"
+        if not item_id:
+            self.problem(self._("An <item> has no id."), self._('Add id="..." to the item.'), location, element)
+        elif not _IDENTIFIER.match(item_id):
+            self.problem(
+                self._("The item id {id} is not a valid identifier."),
+                self._("Use letters, digits, _ or -, starting with a letter, at most 64 characters."),
+                location, element, id=item_id,
+            )
+        elif item_id in (item.id for item in items):
+            self.problem(
+                self._("The item id {id} is used twice in this dossier."),
+                self._("Give each item its own id."),
+                location, element, id=item_id,
+            )
+
+        item_type = normalize_text(element.get("type", ""))
+        if item_type not in DOSSIER_ITEM_TYPES:
+            self.problem(
+                self._("The item type {type} is unknown."),
+                self._('Write type="field" for an e-form value or type="attachment" for an attached document.'),
+                location, element, type=item_type or '""',
+            )
+        label = self.attribute(element, "label", location)
+        value = normalize_text(element.get("value", ""))
+        flawed = normalize_text(element.get("flawed", "")).lower()
+        if flawed not in ("true", "false"):
+            self.problem(
+                self._("The flawed attribute is {value}, not true or false."),
+                self._('Write flawed="true" for a missing or wrong item and flawed="false" for a correct one.'),
+                location, element, value=flawed or '""',
+            )
+        explanation = element_text(element)
+        if not explanation:
+            self.problem(
+                self._("The item {id} has no explanation text."),
+                self._("Write inside <item> why the item is correct, or what is missing or wrong in it."),
+                location, element, id=item_id,
+            )
+        self.check_dossier_value(element, location, value, flawed == "true")
+        if not item_id or item_type not in DOSSIER_ITEM_TYPES or flawed not in ("true", "false"):
+            return None
+        return DossierItem(id=item_id, type=item_type, label=label, value=value, flawed=flawed == "true", explanation=explanation)
+
+    def check_dossier_value(self, element, location: str, value: str, flawed: bool) -> None:
+        """Report real-looking ID numbers, and district names on items presented as correct."""
+        for number in _ID_NUMBER_RUN.findall(value):
+            if not number.startswith("000"):
+                self.problem(
+                    self._("The item value contains the ID number {value}, which does not start with 000."),
+                    self._("Start fictional ID numbers with the province code 000, which no real province uses."),
+                    location, element, value=number,
+                )
+        if not flawed and _DISTRICT_WORDS.search(value):
+            self.problem(
+                self._("A correct item names a district level, which no longer exists since 1/7/2025."),
+                self._('Write the address with xã/phường and tỉnh/thành phố, or mark the item flawed="true" if the old address is the mistake.'),
+                location, element, severity="warning",
+            )
+
+    def read_decisions(self, element, location: str) -> tuple[Choice, ...]:
+        decisions = self.read_choices(element, location, "decision", label_required=False)
+        for decision, child in zip(decisions, self.child_elements(element, "decision")):
+            if decision.id and decision.id not in DOSSIER_DECISIONS:
+                self.problem(
+                    self._("The decision id {id} is unknown."),
+                    self._("Use one of: {decisions}."),
+                    f"{location}/decision[id={decision.id}]", child, id=decision.id, decisions=", ".join(DOSSIER_DECISIONS),
+                )
+        if len(decisions) < 2:
+            self.problem(
+                self._("The review_dossier step offers fewer than two decisions."),
+                self._('Add <decision id="accept">, <decision id="request_more"> and <decision id="refuse">, each with its feedback.'),
+                location, element,
+            )
+        correct = [decision for decision in decisions if decision.correct]
+        if len(correct) != 1:
+            self.problem(
+                self._("The review_dossier step has {count} correct decisions; it needs exactly one."),
+                self._('Mark the one right decision with correct="true".'),
+                location, element, count=len(correct),
+            )
+        return decisions
+
+    def read_reasons(self, element, location: str, decisions: tuple[Choice, ...]) -> tuple[Choice, ...]:
+        reasons = self.read_choices(element, location, "reason")
+        if not reasons:
+            return reasons
+        if not any(reason.correct for reason in reasons):
+            self.problem(
+                self._("No <reason> of the review_dossier step is marked correct."),
+                self._('Mark the reasons the official must send to the citizen with correct="true".'),
+                location, element,
+            )
+        correct = [decision for decision in decisions if decision.correct]
+        if len(correct) == 1 and correct[0].id == "accept":
+            self.problem(
+                self._("The step offers reasons to send to the citizen, but the correct decision is accept."),
+                self._("Delete the <reason> elements, or make request_more or refuse the correct decision."),
+                location, element,
+            )
+        return reasons
+
+    def read_data_handling(self, element, location: str) -> tuple[str, tuple[Choice, ...]]:
+        question = self.attribute(element, "question", location)
+        for _tag, _child in self.children(element, location, ("option",)):
+            pass
+        choices = self.read_choices(element, location, "option")
+        correct = [choice for choice in choices if choice.correct]
+        if len(choices) < 2:
+            self.problem(
+                self._("The <data_handling> question offers fewer than two options."),
+                self._("Add at least one unsafe <option> next to the safe one."),
+                location, element,
+            )
+        if len(correct) != 1:
+            self.problem(
+                self._("The <data_handling> question has {count} correct options; it needs exactly one."),
+                self._('Mark the one safe way to handle the citizen\'s data with correct="true".'),
+                location, element, count=len(correct),
+            )
+        return question, choices
+
+    def check_decision_matches_items(self, element, location: str, items: tuple[DossierItem, ...], decisions: tuple[Choice, ...]) -> None:
+        correct = [decision for decision in decisions if decision.correct]
+        if len(correct) != 1 or not items:
+            return
+        flawed = [item for item in items if item.flawed]
+        if flawed and correct[0].id == "accept":
+            self.problem(
+                self._("The dossier has {count} flawed items, but the correct decision is accept."),
+                self._("Make request_more or refuse the correct decision, or mark the items flawed=\"false\"."),
+                location, element, count=len(flawed),
+            )
+        if not flawed and correct[0].id != "accept":
+            self.problem(
+                self._("No item of the dossier is flawed, but the correct decision is {decision}."),
+                self._('Mark the missing or wrong items flawed="true", or make accept the correct decision.'),
+                location, element, severity="warning", decision=correct[0].id,
+            )
+
+    @staticmethod
+    def child_elements(element, tag: str) -> list:
+        return [child for child in element if isinstance(child.tag, str) and etree.QName(child).localname == tag]
 
     def read_result_step(self, element, location: str) -> dict:
         status = self.attribute(element, "status", location)

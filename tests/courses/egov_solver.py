@@ -134,7 +134,23 @@ def step_answer(step: Step, persona: Persona) -> dict[str, Any]:
         return {"commitment": True}
     if step.kind == "trap":
         return {"action": next(choice.id for choice in step.choices if choice.correct)}
+    if step.kind == "review_dossier":
+        return review_answer(step)
     raise AssertionError(f"the solver does not know the step kind {step.kind!r}; teach it the correct answer")
+
+
+def review_answer(step: Step) -> dict[str, Any]:
+    """Return an official's faultless review: flag the flawed items, take the correct decision and reasons."""
+    dossier = step.dossier
+    values: dict[str, Any] = {
+        "flagged": [item.id for item in dossier.items if item.flawed],
+        "decision": next(choice.id for choice in dossier.decisions if choice.correct),
+    }
+    if dossier.reasons:
+        values["reasons"] = [reason.id for reason in dossier.reasons if reason.correct]
+    if dossier.data_choices:
+        values["data_handling"] = next(choice.id for choice in dossier.data_choices if choice.correct)
+    return values
 
 
 def solution(scenario: Scenario) -> list[tuple[str, dict[str, Any]]]:

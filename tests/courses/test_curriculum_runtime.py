@@ -92,3 +92,36 @@ def test_pack_has_studio_layout(course, tmp_path):
     packed_files = {name[len("course/"):] for name, member in zip(names, members) if member.isfile()}
     source_files = {str(path.relative_to(course)) for path in course.rglob("*") if path.is_file()}
     assert packed_files == source_files
+
+
+QUIZZES = sorted((ROOT / "course_exports").glob("*/citizenship_quiz/*.xml"))
+
+
+def test_curriculum_scale():
+    """Five or more courses of three or more chapters, 8+ distinct procedures and 120+ quiz questions."""
+    from digital_skills_xblocks.olx.reader import read_course
+    from digital_skills_xblocks.quiz.bank import parse_quiz
+
+    assert len(COURSES) >= 5
+    for course in COURSES:
+        export = read_course(str(course))
+        chapters = [child for child in export.course.children if child.tag == "chapter"]
+        assert len(chapters) >= 3, course.name
+        assert (course / "about" / "overview.html").is_file(), course.name
+        run = parse_xml((course / "course.xml").read_bytes()).get("url_name")
+        policy = json.loads((course / "policies" / run / "policy.json").read_text(encoding="utf-8"))
+        settings = next(iter(policy.values()))
+        assert settings.get("cert_html_view_enabled") is True, course.name
+
+    assert len({path.stem for path in SIMULATIONS}) >= 8
+
+    questions = sum(len(parse_quiz(parse_xml(path.read_bytes())).questions) for path in QUIZZES)
+    assert questions >= 120
+
+
+def test_officials_course_has_dossier_review():
+    scenarios = [parse_scenario(parse_xml(path.read_bytes())) for path in SIMULATIONS if path.parents[1].name == "chuyen-doi-so-can-bo-xa"]
+
+    kinds = {step.kind for scenario in scenarios for step in scenario.steps}
+
+    assert "review_dossier" in kinds

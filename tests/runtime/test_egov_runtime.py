@@ -508,3 +508,16 @@ def test_workbench_scenarios_listed():
 
     assert [title for title, _xml in scenarios] == ["dang ky khai sinh", "dang ky thuong tru"]
     assert all(xml.lstrip().startswith("<egov_simulation") for _title, xml in scenarios)
+
+
+def test_trap_without_values_is_incomplete(make_block, events):
+    block = make_block()("learner")
+    call(block, "submit_step", {"step_id": "dang_nhap", "values": LOGIN})
+
+    status, answer = call(block, "submit_step", {"step_id": "tin_nhan_ho_tro"})
+
+    assert status == 200
+    assert not answer["result"]["passed"]
+    assert "action" in answer["result"]["errors"]
+    assert block.current_step == "tin_nhan_ho_tro"
+    assert block.step_mistakes.get("tin_nhan_ho_tro", 0) == 0

@@ -49,8 +49,9 @@ class EgovHandlersMixin:
             )
 
         progress = self.load_progress(scenario)
+        values = data.get("values", {})
         try:
-            new_progress, outcome = engine.submit(scenario, progress, data.get("step_id"), data.get("values", {}), self._)
+            new_progress, outcome = engine.submit(scenario, progress, data.get("step_id"), values, self._)
         except engine.SubmissionError as error:
             raise HandlerError(self._(error.message).format(**error.params), error.status, error.code) from error
 
@@ -65,7 +66,10 @@ class EgovHandlersMixin:
             "attempt": self.attempt,
         }
         if step.kind == "trap":
-            event["action"] = data["values"].get("action", "")
+            event["action"] = values.get("action", "")
+        if step.kind == "review_dossier":
+            event["decision"] = values.get("decision", "")
+            event["flagged_count"] = len(values.get("flagged") or [])
         self.runtime.publish(self, EVENT_STEP_SUBMITTED, event)
 
         if new_progress.completed:
