@@ -11,6 +11,7 @@ from .mixins.handlers import EgovHandlersMixin
 from .mixins.olx import EgovOlxMixin
 from .mixins.scoring import EgovScoringMixin
 from .mixins.state import EgovStateMixin
+from .mixins.studio import EgovStudioMixin
 from .mixins.views import EgovViewsMixin
 
 
@@ -22,6 +23,7 @@ class EgovSimulationBlock(
     EgovStateMixin,
     EgovScoringMixin,
     EgovHandlersMixin,
+    EgovStudioMixin,
     EgovViewsMixin,
     I18nMixin,
     XBlock,

@@ -10,12 +10,14 @@ from .content import QuizContentMixin
 from .handlers import QuizHandlersMixin
 from .scenarios import workbench_scenarios
 from .state import QuizStateMixin
+from .studio import QuizStudioMixin
 from .views import QuizViewsMixin
 
 
 @XBlock.wants("user")
 class CitizenshipQuizBlock(
     QuizHandlersMixin,
+    QuizStudioMixin,
     QuizViewsMixin,
     QuizStateMixin,
     QuizContentMixin,

@@ -48,8 +48,13 @@ def weak_areas(profile: list[AreaScore], threshold: int) -> list[str]:
 
 
 def recommendations_for(quiz: Quiz, areas: list[str]) -> list[Recommendation]:
-    """Return the author's recommendations for ``areas``, in the order of ``areas`` then of the OLX."""
-    chosen = []
+    """Return the author's recommendations for ``areas``, in the order of ``areas`` then of the OLX.
+
+    A recommendation written twice in the OLX (same area, text and link) is returned once.
+    """
+    chosen: list[Recommendation] = []
     for area in areas:
-        chosen.extend(recommendation for recommendation in quiz.recommendations if recommendation.area == area)
+        for recommendation in quiz.recommendations:
+            if recommendation.area == area and recommendation not in chosen:
+                chosen.append(recommendation)
     return chosen

@@ -232,8 +232,10 @@ class QuizViewsMixin:
             "pass_x": f"{pass_x:.1f}",
         }
 
-    def template_context(self) -> dict:
-        state = self.state_data()
+    def template_context(self, state: dict | None = None) -> dict:
+        """Return the context of body.html for ``state``, by default the learner's current state."""
+        if state is None:
+            state = self.state_data()
         uid = self.dom_id()
         answers = state["answers"]
         review = state["review"] or {}
