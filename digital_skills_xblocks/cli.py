@@ -13,6 +13,7 @@ folder, folder without course.xml).
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from typing import Callable, Sequence
@@ -123,7 +124,9 @@ def run_pack(args: argparse.Namespace, _: Callable[[str], str]) -> int:
             if problem.severity == "error":
                 print(problem.format(), file=sys.stderr)
         if not args.force:
-            print(_("The course has errors, so no archive was written. Fix them, or use --force"), file=sys.stderr)
+            print(_("The course has errors, so no archive was written. Fix the errors and run pack again, "
+                    "or add --force to write the archive anyway: Studio may then reject the import or "
+                    "show broken content."), file=sys.stderr)
             return EXIT_FAILED
     try:
         skipped = pack_course(course_dir, args.output)
@@ -158,10 +161,20 @@ def run_preview(args: argparse.Namespace, _: Callable[[str], str]) -> int:
     try:
         server.serve(course_dirs, args.host, args.port, args.db)
     except OSError as error:
-        print(_("error: cannot listen on {host}:{port}: {error}").format(
-            host=args.host, port=args.port, error=error.strerror or error), file=sys.stderr)
+        if error.errno == errno.EADDRINUSE:
+            print(_("error: port {port} on {host} is already in use, perhaps by another preview. "
+                    "Pick another port with --port, for example --port {other} (or make preview PORT={other})")
+                  .format(host=args.host, port=args.port, other=suggested_port(args.port)), file=sys.stderr)
+        else:
+            print(_("error: cannot listen on {host}:{port}: {error}").format(
+                host=args.host, port=args.port, error=error.strerror or error), file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def suggested_port(port: int) -> int:
+    """Return a port number to suggest instead of the busy ``port`` (not checked for being free)."""
+    return port + 1 if 1024 <= port < 65535 else 8001
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -55,8 +55,12 @@ def parse_xml(data: str | bytes, max_bytes: int = MAX_XML_BYTES, max_depth: int 
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > max_bytes:
         raise UnsafeXMLError(f"the XML is {len(raw)} bytes, more than the limit of {max_bytes} bytes; split the content")
-    if _DOCTYPE.search(raw):
-        raise UnsafeXMLError("DOCTYPE and ENTITY declarations are not allowed; remove them and write the text directly")
+    declaration = _DOCTYPE.search(raw)
+    if declaration:
+        line = raw.count(b"\n", 0, declaration.start()) + 1
+        raise UnsafeXMLError(
+            "DOCTYPE and ENTITY declarations are not allowed; remove them and write the text directly", line
+        )
 
     text = raw.decode("utf-8", errors="strict") if raw else ""
     control = _CONTROL_CHARACTERS.search(text)

@@ -52,6 +52,41 @@ def identity(message: str) -> str:
     return message
 
 
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for translation; it is translated where it is shown."""
+    return message
+
+
+# The messages of common/safe_xml.py's UnsafeXMLError as patterns, with the msgid that
+# translates each one. The msgids repeat safe_xml's English text, so English output is unchanged.
+# NOTE: UnsafeXMLError has no machine-readable kind, so a change of wording in safe_xml.py must be
+# copied here. tests/cli/test_olx_xml_errors.py fails for a message that no pattern matches.
+XML_ERROR_MESSAGES: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"^DOCTYPE and ENTITY declarations are not allowed; remove them and write the text directly$"),
+     gettext_noop("DOCTYPE and ENTITY declarations are not allowed; remove them and write the text directly")),
+    (re.compile(r"^the XML is (?P<size>\d+) bytes, more than the limit of (?P<limit>\d+) bytes; split the content$"),
+     gettext_noop("the XML is {size} bytes, more than the limit of {limit} bytes; split the content")),
+    (re.compile(r"^control character (?P<character>U\+[0-9A-F]+) is not allowed in XML; delete it$"),
+     gettext_noop("control character {character} is not allowed in XML; delete it")),
+    (re.compile(r"^the XML document is empty$"), gettext_noop("the XML document is empty")),
+    (re.compile(r"^the XML is nested more than (?P<limit>\d+) levels deep; flatten it$"),
+     gettext_noop("the XML is nested more than {limit} levels deep; flatten it")),
+    (re.compile(r"^entity reference (?P<entity>&[^;]*;) is not allowed$"),
+     gettext_noop("entity reference {entity} is not allowed")),
+    # lxml's own parser message stays English: it is quoted as a detail.
+    (re.compile(r"^invalid XML: (?P<detail>.*)$", re.DOTALL), gettext_noop("invalid XML: {detail}")),
+)
+
+
+def xml_error_text(error: UnsafeXMLError, translate: Translate = identity) -> str:
+    """Return the message of ``error`` in the reader's language, or its English text for an unknown message."""
+    for pattern, msgid in XML_ERROR_MESSAGES:
+        match = pattern.match(error.message)
+        if match:
+            return translate(msgid).format(**match.groupdict())
+    return error.message
+
+
 @dataclass
 class OlxNode:
     """One block of the course: its tag, url_name and the element that defines it.
@@ -101,6 +136,8 @@ class CourseExport:
     grading_policy: dict | None = None
     problems: list[Problem] = field(default_factory=list)
     read_files: set[str] = field(default_factory=set)
+    # XML files that exist but could not be read or parsed: the pointers inside them are unknown.
+    unreadable_files: set[str] = field(default_factory=set)
     pointer_targets: dict[tuple[str, str], list[OlxNode]] = field(default_factory=dict)
 
     @property
@@ -170,17 +207,20 @@ class CourseReader:
             with open(self.export.path(relative), "rb") as xml_file:
                 data = xml_file.read(16 * 1024 * 1024 + 1)
         except OSError as error:
+            self.export.unreadable_files.add(relative)
             self.problem(_("The file cannot be read: {error}").format(error=error.strerror or error),
                          _("Check the file's permissions"), relative, None, location)
             return None
         try:
             return parse_xml(data)
         except UnsafeXMLError as error:
-            self.problem(_("The XML is invalid or unsafe: {error}").format(error=error.message),
+            self.export.unreadable_files.add(relative)
+            self.problem(_("The XML is invalid or unsafe: {error}").format(error=xml_error_text(error, _)),
                          _("Fix the XML in this file; the rest of the course was still checked"),
                          relative, error.line, location)
             return None
         except UnicodeDecodeError:
+            self.export.unreadable_files.add(relative)
             self.problem(_("The file is not valid UTF-8"), _("Save the file as UTF-8"), relative, None, location)
             return None
 

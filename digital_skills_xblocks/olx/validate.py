@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import re
+import unicodedata
 from urllib.parse import unquote
 
 from digital_skills_xblocks.common.problems import Problem
@@ -53,8 +54,10 @@ class CourseValidator:
         self.check_url_names()
         self.check_policy()
         self.check_grading_policy()
+        self.check_assignment_types()
         self.check_advanced_modules()
         self.check_our_blocks()
+        self.check_recommendations()
         self.check_static_references()
         self.check_orphans()
         return self.problems
@@ -82,6 +85,13 @@ class CourseValidator:
 
     def check_orphans(self) -> None:
         _ = self._
+        unreadable = sorted(self.export.unreadable_files)
+        if unreadable:
+            # A file that could not be parsed may point to any other file, so "unused" would be a guess.
+            self.add(_("Unused files were not looked for, because {path} could not be read and may point to them")
+                     .format(path=", ".join(unreadable)),
+                     _("Fix the files that could not be read, then validate again"), severity="warning")
+            return
         root = self.export.root
         for folder in sorted(os.listdir(root)):
             path = os.path.join(root, folder)
@@ -172,6 +182,42 @@ class CourseValidator:
                              grade=grade),
                          _("Set it to a fraction such as 0.5"), path, line, f"GRADE_CUTOFFS.{grade}")
 
+    def check_assignment_types(self) -> None:
+        """Report graded subsections whose format names no GRADER type: Open edX gives them no weight."""
+        _ = self._
+        types = grader_types(self.export.grading_policy)
+        if types is None:
+            return
+        grading_path = f"policies/{self.export.url_name}/grading_policy.json"
+        settings = self.export.policy if isinstance(self.export.policy, dict) else {}
+        listed = ", ".join(f'"{name}"' for name in types) or _("(none)")
+        for node in self.export.nodes():
+            if node.tag != "sequential" or node.element is None:
+                continue
+            graded, assignment_type, file, line = sequential_grading(self.export, node, settings)
+            if not graded:
+                continue
+            location = f"sequential[url_name={node.url_name}]" if node.url_name else "sequential"
+            if not assignment_type:
+                self.add(_("The subsection is graded but has no format, so it counts for nothing in the grade"),
+                         _("Set format to one of the assignment types in {path}: {types}").format(
+                             path=grading_path, types=listed),
+                         file, line, location)
+                continue
+            if assignment_type in types:
+                continue
+            fix = _("Set format to one of the assignment types in {path}: {types}. "
+                    "Or add a GRADER entry with \"type\": \"{format}\"").format(
+                        path=grading_path, types=listed, format=assignment_type)
+            normalized = unicodedata.normalize("NFC", assignment_type)
+            if any(unicodedata.normalize("NFC", name) == normalized for name in types):
+                fix = _("The format looks the same as an assignment type but its Vietnamese letters are "
+                        "encoded differently (Unicode NFC and NFD). Retype format in {file} and the type in "
+                        "{path}, or save both files as NFC").format(file=file, path=grading_path)
+            self.add(_("The format \"{format}\" of this graded subsection matches no assignment type of the "
+                       "grading policy, so it counts for nothing in the grade").format(format=assignment_type),
+                     fix, file, line, location)
+
     def check_advanced_modules(self) -> None:
         _ = self._
         listed = set(advanced_modules(self.export))
@@ -217,6 +263,51 @@ class CourseValidator:
             for problem in found:
                 self.problems.append(located(problem, node, location))
 
+    def check_recommendations(self) -> None:
+        """Report quiz recommendations that link to no unit of this course, and repeated recommendations."""
+        _ = self._
+        units = {node.url_name for node in self.export.nodes() if node.tag == "vertical" and node.url_name}
+        blocks = {node.url_name: node for node in self.export.nodes() if node.url_name}
+        for node in self.export.nodes():
+            if node.tag != "citizenship_quiz" or node.element is None:
+                continue
+            quiz_location = f"{node.tag}[url_name={node.url_name}]" if node.url_name else node.tag
+            seen: dict[tuple[str, str, str], int | None] = {}
+            for element in node.element.iterchildren("recommendation"):
+                area = element.get("area", "")
+                unit = element.get("unit", "").strip()
+                href = element.get("href", "").strip()
+                line = element.sourceline
+                location = f"{quiz_location}/recommendation"
+                if unit and unit not in units:
+                    if unit in blocks:
+                        # The LMS's jump_to_id still finds the block's unit, so the link works.
+                        container = containing_unit(blocks[unit])
+                        if container is not None and container.url_name:
+                            fix = _("Write unit=\"{vertical}\", the unit that contains it").format(
+                                vertical=container.url_name)
+                        else:
+                            fix = _("Give the url_name of the unit (vertical) that contains it")
+                        self.add(_("The recommendation links to unit=\"{unit}\", a block of type {tag}, "
+                                   "not a unit").format(unit=unit, tag=blocks[unit].tag),
+                                 fix, node.file, line, location, severity="warning")
+                    else:
+                        self.add(_("The recommendation links to unit=\"{unit}\", but the course has no unit "
+                                   "with this url_name").format(unit=unit),
+                                 _("Give the url_name of a unit (a vertical) of this course, or link a web page "
+                                   "with href"),
+                                 node.file, line, location)
+                if not (unit or href):
+                    continue
+                key = (area, "unit" if unit else "href", unit or href)
+                if key in seen:
+                    self.add(_("This recommendation repeats the one on line {line}: same area \"{area}\" "
+                               "and same link").format(line=seen[key], area=area),
+                             _("Delete one of the two recommendations"), node.file, line, location,
+                             severity="warning")
+                else:
+                    seen[key] = line
+
     def check_static_references(self) -> None:
         _ = self._
         for node in self.export.nodes():
@@ -245,6 +336,48 @@ def located(problem: Problem, node: OlxNode, location: str) -> Problem:
         problem.file or node.file,
         problem.severity,
     )
+
+
+def containing_unit(node: OlxNode) -> OlxNode | None:
+    """Return the vertical that contains ``node``, or None when it is not inside one."""
+    parent = node.parent
+    while parent is not None and parent.tag != "vertical":
+        parent = parent.parent
+    return parent
+
+
+def grader_types(grading: object) -> list[str] | None:
+    """Return the assignment type names of GRADER in file order, or None when GRADER is not a list."""
+    if not isinstance(grading, dict) or not isinstance(grading.get("GRADER"), list):
+        return None
+    return [grader["type"] for grader in grading["GRADER"]
+            if isinstance(grader, dict) and isinstance(grader.get("type"), str) and grader["type"]]
+
+
+def is_true(value: object) -> bool:
+    """Return True for the OLX attribute "true" (any case) and the JSON value true."""
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, str) and value.strip().lower() == "true"
+
+
+def sequential_grading(export: CourseExport, node: OlxNode, settings: dict) -> tuple[bool, str, str, int | None]:
+    """Return (graded, format, file, line) of a subsection.
+
+    Studio's import applies policy.json's ``"sequential/<url_name>"`` settings
+    over the XML attributes, so a value found there wins and its line is given.
+    """
+    graded = is_true(node.element.get("graded"))
+    assignment_type = node.element.get("format", "")
+    file, line = node.file, node.line
+    entry = settings.get(f"sequential/{node.url_name}") if node.url_name else None
+    if isinstance(entry, dict) and ("graded" in entry or "format" in entry):
+        graded = is_true(entry["graded"]) if "graded" in entry else graded
+        if "format" in entry:
+            assignment_type = entry["format"] if isinstance(entry["format"], str) else ""
+        file = f"policies/{export.url_name}/policy.json"
+        line = find_line(export, file, f"sequential/{node.url_name}")
+    return graded, assignment_type, file, line
 
 
 def advanced_modules(export: CourseExport) -> list[str]:

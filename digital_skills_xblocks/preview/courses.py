@@ -84,6 +84,17 @@ class PreviewCourse:
     def title(self) -> str:
         return self.export.title
 
+    @property
+    def course_key(self) -> str | None:
+        """Return the LMS course key ``course-v1:<org>+<course>+<run>`` from course.xml, or None when one is missing.
+
+        The run is the url_name of course.xml's ``<course>``, as Studio's import uses it.
+        """
+        parts = (self.export.org, self.export.number, self.export.url_name)
+        if not all(parts):
+            return None
+        return "course-v1:" + "+".join(parts)
+
     def unit(self, key: str) -> Unit | None:
         for unit in self.units:
             if unit.key == key:
@@ -217,6 +228,16 @@ class CourseRegistry:
 
     def get(self, slug: str) -> PreviewCourse | None:
         return self.courses.get(slug)
+
+    def find(self, reference: str) -> PreviewCourse | None:
+        """Return the course whose slug or LMS course key is ``reference``; the slug is tried first."""
+        course = self.courses.get(reference)
+        if course is not None:
+            return course
+        for course in self.courses.values():
+            if course.course_key == reference:
+                return course
+        return None
 
 
 REGISTRY = CourseRegistry()

@@ -85,8 +85,13 @@ def server_url(server) -> str:
 def serve(course_dirs: list[str], host: str = "127.0.0.1", port: int = 8000, db_path: str = DEFAULT_DB) -> None:
     """Serve the courses until interrupted (the ``preview`` command)."""
     setup_django(db_path)
-    courses = load_courses(course_dirs)
+    # Bind before reading the courses, so a busy port is reported at once.
     server = make_server(host, port)
+    try:
+        courses = load_courses(course_dirs)
+    except BaseException:
+        server.server_close()
+        raise
     for course in courses:
         errors = sum(1 for problem in course.export.problems if problem.severity == "error")
         print(f"  {course.slug}: {course.title} ({len(course.units)} units, {errors} errors) <- {course.directory}",

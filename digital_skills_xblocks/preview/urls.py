@@ -10,7 +10,13 @@ urlpatterns = [
     path("", views.course_list, name="preview_courses"),
     path("courses/<slug:slug>/", views.course_outline, name="preview_outline"),
     path("courses/<slug:slug>/units/<str:unit_key>/", views.unit_page, name="preview_unit"),
-    # Blocks outside an LMS course link to /jump_to_id/<url_name>, as the LMS's jump_to_id does.
+    # Studio's editor (studio_view) and preview (author_view) of one block of a unit, for authors.
+    path("courses/<slug:slug>/units/<str:unit_key>/blocks/<str:key>/<str:view>/", views.block_page,
+         name="preview_block"),
+    # The LMS's /courses/<course key>/jump_to_id/<url_name>, for the preview's slug or the course key from course.xml.
+    # Blocks outside an LMS course link to the global /jump_to_id/<url_name>, which searches every course.
+    re_path(r"^courses/(?P<course_ref>[^/]+)/jump_to_id/(?P<url_name>[^/]+)/?$", views.course_jump_to_id,
+            name="preview_course_jump_to_id"),
     path("jump_to_id/<str:url_name>", views.jump_to_id, name="preview_jump_to_id"),
     re_path(r"^courses/(?P<slug>[-a-zA-Z0-9_]+)/static/(?P<path>.+)$", views.course_static, name="preview_static"),
     # Names used by WorkbenchRuntime.handler_url() and local_resource_url().
@@ -32,3 +38,6 @@ urlpatterns = [
     # always runs on loopback; staticfiles refuses this in production set-ups.
     re_path(r"^static/(?P<path>.+)$", serve_static, {"insecure": True}, name="preview_runtime_static"),
 ]
+
+# Django calls this view for every Http404 when DEBUG is off (the preview's default).
+handler404 = views.page_not_found

@@ -22,7 +22,7 @@ from digital_skills_xblocks.common.i18n import catalog_for, current_language
 from digital_skills_xblocks.common.sanitize import sanitize_html
 from digital_skills_xblocks.olx.reader import OlxNode, about_html, html_body
 
-from .courses import REGISTRY, PreviewCourse, Unit
+from .courses import REGISTRY, PreviewCourse, Unit, block_key
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +50,23 @@ def remember_student(request: HttpRequest, response: HttpResponse, student: str)
     return response
 
 
+class PreviewNotFound(Http404):
+    """Raised for a course, unit or block that the preview does not have.
+
+    ``message`` is already translated and is shown on the 404 page. ``course``
+    is the course the address belongs to, when it exists, so the page links back to it.
+    """
+
+    def __init__(self, message: str, course: PreviewCourse | None = None):
+        super().__init__(message)
+        self.message = message
+        self.course = course
+
+
 def get_course(slug: str) -> PreviewCourse:
     course = REGISTRY.get(slug)
     if course is None:
-        raise Http404("No such course")
+        raise PreviewNotFound(_("This preview has no course “{slug}”.").format(slug=slug))
     return course
 
 
@@ -139,7 +152,8 @@ def unit_page(request: HttpRequest, slug: str, unit_key: str) -> HttpResponse:
     course = get_course(slug)
     unit = course.unit(unit_key)
     if unit is None:
-        raise Http404("No such unit")
+        message = _("The course “{title}” has no unit “{unit}”.").format(title=course.title, unit=unit_key)
+        raise PreviewNotFound(message, course)
     student = student_id(request)
 
     page = Fragment()
@@ -149,7 +163,8 @@ def unit_page(request: HttpRequest, slug: str, unit_key: str) -> HttpResponse:
         fragment = render_child(course, node, student)
         merge_resources(page, fragment, seen)
         # The body is sanitised author HTML, a placeholder built here, or the block's own view.
-        blocks.append({"node": node, "html": mark_safe(fragment.body_html())})
+        blocks.append({"node": node, "html": mark_safe(fragment.body_html()),
+                       "key": authoring_key(course, unit, node)})
 
     previous_unit = course.units[unit.index - 1] if unit.index > 0 else None
     next_unit = course.units[unit.index + 1] if unit.index + 1 < len(course.units) else None
@@ -166,6 +181,53 @@ def unit_page(request: HttpRequest, slug: str, unit_key: str) -> HttpResponse:
         total=len(course.units),
     )
     return remember_student(request, render(request, "preview/unit.html", context), student)
+
+
+# The Studio views a block page can show: URL segment -> XBlock view name.
+AUTHORING_VIEWS = {"studio": "studio_view", "author": "author_view"}
+
+
+def authoring_key(course: PreviewCourse, unit: Unit, node: OlxNode) -> str | None:
+    """Return the key of ``node`` in block page URLs, or None when the preview cannot show it in Studio views."""
+    if course.usage_ids.get(id(node)) is None:
+        return None
+    position = unit.node.children.index(node)
+    return block_key(node.url_name, f"{unit.key}-{position}")
+
+
+@require_GET
+def block_page(request: HttpRequest, slug: str, unit_key: str, key: str, view: str) -> HttpResponse:
+    """Render the Studio editor or the author preview of one block, as Studio shows them to course staff."""
+    course = get_course(slug)
+    unit = course.unit(unit_key)
+    if unit is None or view not in AUTHORING_VIEWS:
+        raise Http404("No such unit or view")
+    node = next((child for child in unit.node.children if authoring_key(course, unit, child) == key), None)
+    if node is None:
+        raise Http404("No such block")
+    student = student_id(request)
+
+    usage_id = course.usage_ids[id(node)]
+    try:
+        block = WorkbenchRuntime(student).get_block(usage_id)
+        fragment = block.render(AUTHORING_VIEWS[view], {})
+    except Exception as error:  # pylint: disable=broad-except
+        log.exception("Rendering %s of %s failed", view, usage_id)
+        fragment = error_fragment(node, f"{type(error).__name__}: {error}")
+
+    context = page_context(
+        request,
+        course=course,
+        unit=unit,
+        node=node,
+        view=view,
+        block_key=key,
+        # The block's own studio_view or author_view, which escapes or sanitises author text itself.
+        block_html=mark_safe(fragment.body_html()),
+        head_html=mark_safe(fragment.head_html()),
+        foot_html=mark_safe(fragment.foot_html()),
+    )
+    return remember_student(request, render(request, "preview/block.html", context), student)
 
 
 def unit_containing(course: PreviewCourse, url_name: str) -> Unit | None:
@@ -187,7 +249,34 @@ def jump_to_id(request: HttpRequest, url_name: str) -> HttpResponse:
         unit = unit_containing(course, url_name)
         if unit is not None:
             return redirect("preview_unit", slug=course.slug, unit_key=unit.key)
-    raise Http404("No such block")
+    raise PreviewNotFound(_("No course of this preview has a block “{url_name}”.").format(url_name=url_name))
+
+
+@require_GET
+def course_jump_to_id(request: HttpRequest, course_ref: str, url_name: str) -> HttpResponse:
+    """Redirect to the unit of one course that is, or contains, the block named ``url_name``.
+
+    ``course_ref`` is the preview's slug or the LMS course key
+    (``course-v1:<org>+<course>+<run>``), so links in the LMS form work here too.
+    """
+    course = REGISTRY.find(course_ref)
+    if course is None:
+        raise PreviewNotFound(_("This preview has no course “{slug}”.").format(slug=course_ref))
+    unit = unit_containing(course, url_name)
+    if unit is None:
+        raise PreviewNotFound(_("The course “{title}” has no block “{url_name}”.").format(
+            title=course.title, url_name=url_name), course)
+    return redirect("preview_unit", slug=course.slug, unit_key=unit.key)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Render the preview's 404 page, in the visitor's language, with links back to the courses."""
+    if isinstance(exception, PreviewNotFound):
+        message, course = exception.message, exception.course
+    else:
+        message, course = _("This address is not a page of the preview."), None
+    context = page_context(request, message=message, course=course)
+    return render(request, "preview/not_found.html", context, status=404)
 
 
 @require_GET

@@ -61,3 +61,39 @@ def make_course(root, with_simulation=False, advanced_modules=None):
     write(root, "policies/2026/grading_policy.json", json.dumps(GRADING_POLICY, ensure_ascii=False, indent=2) + "\n")
     write(root, "about/overview.html", "<section><h2>Giới thiệu khoá học</h2></section>\n")
     return root
+
+
+QUIZ_QUESTIONS = """\
+  <question id="q1" type="single_choice" area="safety" difficulty="easy">
+    <prompt><p>Tin nhắn nào có dấu hiệu lừa đảo?</p></prompt>
+    <option id="a" correct="true">Tin nhắn đòi mã OTP</option>
+    <option id="b">Tin nhắn báo lịch họp tổ dân phố</option>
+  </question>
+  <question id="q2" type="true_false" area="information" difficulty="easy" answer="false">
+    <prompt><p>Mọi đường link trong tin nhắn đều an toàn.</p></prompt>
+  </question>
+"""
+
+
+def add_quiz(root, recommendations, url_name="kiem_tra"):
+    """Add a citizenship_quiz with the given <recommendation> lines to the second unit; return its file.
+
+    The recommendations start on line 3 of the quiz file, one per line.
+    """
+    root = str(root)
+    lines = ['<citizenship_quiz display_name="Kiểm tra nhanh" draw="2">',
+             "  <intro><p>Hai câu hỏi ngắn.</p></intro>",
+             *(f"  {line}" for line in recommendations)]
+    relative = f"citizenship_quiz/{url_name}.xml"
+    write(root, relative, "\n".join(lines) + "\n" + QUIZ_QUESTIONS + "</citizenship_quiz>\n")
+    write(root, "vertical/don_vi_2.xml",
+          '<vertical display_name="Thực hành">\n  <html url_name="thuc_hanh"/>\n'
+          f'  <citizenship_quiz url_name="{url_name}"/>\n</vertical>\n')
+    policy_path = os.path.join(root, "policies", "2026", "policy.json")
+    with open(policy_path, encoding="utf-8") as policy_file:
+        policy = json.load(policy_file)
+    modules = policy["course/2026"].setdefault("advanced_modules", [])
+    if "citizenship_quiz" not in modules:
+        modules.append("citizenship_quiz")
+    write(root, "policies/2026/policy.json", json.dumps(policy, ensure_ascii=False, indent=2) + "\n")
+    return relative

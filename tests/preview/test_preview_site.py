@@ -236,3 +236,75 @@ def test_real_server_serves_handler(site):
     finally:
         running.stop()
         REGISTRY.load([site, DEMO_COURSE, *find_course_dirs(COURSE_EXPORTS)])
+
+
+def test_not_found_page_translated(client):
+    response = client.get("/courses/khong-co/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="vi">' in html
+    assert "<h1>Không tìm thấy trang</h1>" in html
+    assert "Bản xem trước này không có khoá học “khong-co”." in html
+    assert '<a href="/">Quay lại danh sách khoá học</a>' in html
+    assert 'id="main"' in html
+
+    client.get("/?lang=en")
+    html = client.get("/courses/khong-co/").content.decode()
+    assert "<h1>Page not found</h1>" in html
+    assert "Back to the course list" in html
+
+
+def test_missing_unit_links_to_course(client):
+    response = client.get("/courses/khoa-thu/units/khong_co/?lang=en", follow=True)
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "The course “Khoá học thử” has no unit “khong_co”." in html
+    assert '<a href="/courses/khoa-thu/">Back to the course outline</a>' in html
+
+
+def test_unknown_address_not_found(client):
+    response = client.get("/khong/co/trang/nay")
+
+    assert response.status_code == 404
+    assert "Địa chỉ này không phải là một trang của bản xem trước." in response.content.decode()
+
+
+@pytest.mark.parametrize("path", [
+    "/courses/course-v1:ThuNghiem+KN01+2026/jump_to_id/thuc_hanh",
+    "/courses/khoa-thu/jump_to_id/thuc_hanh",
+    "/courses/khoa-thu/jump_to_id/don_vi_2/",
+])
+def test_course_jump_to_id(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/courses/khoa-thu/units/don_vi_2/"
+
+
+def test_course_jump_to_id_is_scoped(client):
+    from digital_skills_xblocks.preview.courses import REGISTRY
+
+    demo = REGISTRY.get("openedx-demo-course")
+    other_unit = demo.units[0].node.url_name
+
+    assert client.get(f"/jump_to_id/{other_unit}").status_code == 302
+    response = client.get(f"/courses/khoa-thu/jump_to_id/{other_unit}")
+    assert response.status_code == 404
+    assert f"Khoá học “Khoá học thử” không có khối “{other_unit}”." in response.content.decode()
+    assert client.get("/courses/course-v1:Khac+KN01+2026/jump_to_id/thuc_hanh").status_code == 404
+
+
+def test_shipped_course_keys_resolve(client):
+    from digital_skills_xblocks.preview.courses import REGISTRY
+
+    folders = {os.path.abspath(path) for path in find_course_dirs(COURSE_EXPORTS)}
+    for course in REGISTRY.courses.values():
+        if course.directory not in folders:
+            continue
+        assert course.course_key and course.course_key.startswith("course-v1:"), course.slug
+        unit = course.units[0]
+        response = client.get(f"/courses/{course.course_key}/jump_to_id/{unit.node.url_name}")
+        assert response.status_code == 302, course.course_key
+        assert response["Location"] == f"/courses/{course.slug}/units/{unit.key}/"

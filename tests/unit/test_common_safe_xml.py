@@ -67,3 +67,16 @@ def test_error_reports_line_number():
 
     assert error.value.line is not None
     assert str(error.value).startswith(f"line {error.value.line}:")
+
+
+@pytest.mark.parametrize("document, line", [
+    ('<!DOCTYPE a [<!ENTITY x "boom">]><a>&x;</a>', 1),
+    ('<?xml version="1.0"?>\n\n<!DOCTYPE a SYSTEM "x.dtd">\n<a/>', 3),
+    ('<a>\n  <b/>\n</a>\n<!ENTITY late "x">', 4),
+])
+def test_doctype_error_has_line(document, line):
+    with pytest.raises(UnsafeXMLError) as error:
+        parse_xml(document)
+
+    assert "DOCTYPE" in error.value.message
+    assert error.value.line == line
