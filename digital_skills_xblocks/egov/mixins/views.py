@@ -15,6 +15,7 @@ from digital_skills_xblocks.common.resources import load_text, render_template
 from digital_skills_xblocks.common.sanitize import sanitize_html
 
 from ..model import PERSONA_ATTRIBUTES, Scenario, Step
+from ..review_view import public_review_dossier, review_dossier_context
 from ..scoring import step_points
 
 TEMPLATE = "egov/templates/egov_simulation.html"
@@ -47,7 +48,10 @@ class EgovViewsMixin:
         else:
             fragment.add_content(render_template(TEMPLATE, self.view_context(scenario), self.template_i18n()))
             fragment.add_javascript(load_text(JS))
-            fragment.initialize_js("EgovSimulationBlock", {"state": self.state_payload(scenario), "suffix": self.dom_suffix()})
+            # The state holds author and learner text, so it travels in the template through
+            # json_script (which escapes <, > and &) rather than in the runtime's JSON init
+            # arguments, which XBlock writes into a <script> element without escaping "</".
+            fragment.initialize_js("EgovSimulationBlock", {"suffix": self.dom_suffix()})
         fragment.add_css(load_text(CSS))
         catalog = self.js_catalog_path()
         if catalog:
@@ -90,6 +94,7 @@ class EgovViewsMixin:
             "persona_rows": persona_rows,
             "steps": [self.step_context(step, suffix, index, len(scenario.steps)) for index, step in enumerate(scenario.steps)],
             "state": state,
+            "state_id": f"{suffix}-state",
             "progress_text": self._("Step {current}/{total}").format(current=state["current_index"], total=state["total_steps"]),
         }
 
@@ -140,6 +145,7 @@ class EgovViewsMixin:
             "sender": step.sender,
             "status": step.status,
             "points": step_points(step),
+            "dossier": review_dossier_context(step, base, self._),
         }
 
     def student_view_data(self, context=None) -> dict:
@@ -202,4 +208,6 @@ def public_step(step: Step) -> dict:
         data.update({"channel": step.channel, "sender": step.sender, "message": sanitize_html(step.message)})
     if step.kind == "result":
         data.update({"status": step.status, "message": sanitize_html(step.message)})
+    if step.kind == "review_dossier":
+        data.update(public_review_dossier(step))
     return data

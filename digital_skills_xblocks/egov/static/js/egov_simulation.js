@@ -16,7 +16,8 @@ function EgovSimulationBlock(runtime, element, args) {
     }
   };
   var gettext = i18n.gettext;
-  var state = args.state;
+  var stateNode = host.querySelector('script[type="application/json"][id="' + args.suffix + '-state"]');
+  var state = JSON.parse(stateNode.textContent);
   var busy = false;
 
   var status = root.querySelector("[data-egov-status]");
@@ -100,6 +101,13 @@ function EgovSimulationBlock(runtime, element, args) {
       var name = input.name;
       if (kind === "text") {
         values[name] = input.value;
+      } else if (kind === "toggle") {
+        // A dossier item the official marks as missing or wrong: the list of pressed buttons.
+        var list = input.getAttribute("data-egov-list");
+        values[list] = values[list] || [];
+        if (input.getAttribute("aria-pressed") === "true") {
+          values[list].push(input.value);
+        }
       } else if (kind === "bool") {
         values[name] = input.checked;
       } else if (kind === "list") {
@@ -221,10 +229,26 @@ function EgovSimulationBlock(runtime, element, args) {
     }
   }
 
+  function setToggle(button, pressed) {
+    button.setAttribute("aria-pressed", pressed ? "true" : "false");
+    var item = button.closest("[data-egov-dossier-item]");
+    if (item) {
+      item.classList.toggle("is-flagged", pressed);
+    }
+  }
+
+  function onToggle(event) {
+    var button = event.currentTarget;
+    setToggle(button, button.getAttribute("aria-pressed") !== "true");
+  }
+
   function resetForms() {
     Array.prototype.forEach.call(root.querySelectorAll("[data-egov-form]"), function (form) {
       form.reset();
       clearErrors(form);
+    });
+    Array.prototype.forEach.call(root.querySelectorAll('[data-egov-input="toggle"]'), function (button) {
+      setToggle(button, false);
     });
   }
 
@@ -256,7 +280,9 @@ function EgovSimulationBlock(runtime, element, args) {
       }
       render();
       var message = answer.body.result.feedback || gettext("Step completed.");
-      if (state.completed) {
+      if (state.completed && section.getAttribute("data-egov-kind") === "review_dossier") {
+        message += " " + gettext("Your decision on the dossier has been sent.");
+      } else if (state.completed) {
         message += " " + gettext("Your dossier has been submitted.");
       }
       announce(message);
@@ -285,6 +311,9 @@ function EgovSimulationBlock(runtime, element, args) {
 
   Array.prototype.forEach.call(root.querySelectorAll("[data-egov-form]"), function (form) {
     form.addEventListener("submit", onSubmit);
+  });
+  Array.prototype.forEach.call(root.querySelectorAll('[data-egov-input="toggle"]'), function (button) {
+    button.addEventListener("click", onToggle);
   });
   resetButton.addEventListener("click", onReset);
   render();
