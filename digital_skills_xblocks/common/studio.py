@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from web_fragments.fragment import Fragment
+from xblock.core import XBlock
 
-from .handlers import json_response
+from .handlers import HandlerError, json_response, validated_json_handler
 from .problems import Problem
 from .resources import load_text, render_template
 
@@ -265,3 +266,55 @@ def studio_fragment(block, *, specs: tuple[SettingSpec, ...], content: str, temp
     fragment.add_javascript(load_text(JS))
     fragment.initialize_js("DigitalSkillsStudioEditor", {"prefix": dom_prefix})
     return fragment
+
+
+SUBMIT_KEYS = frozenset({"settings", "content"})
+
+
+class StudioHandlersMixin:
+    """The save and template handlers both editors share.
+
+    A block using it defines ``STUDIO_SETTINGS`` (its ``SettingSpec`` tuple),
+    ``studio_library`` (a module with ``find_template(id)``),
+    ``check_studio_content(content, settings)`` returning the value to store
+    and every problem, and ``store_studio_content(value)``.
+    """
+
+    STUDIO_SETTINGS: tuple[SettingSpec, ...] = ()
+    studio_library = None
+
+    @XBlock.handler
+    @answers_rejected_content
+    @validated_json_handler(max_bytes=MAX_STUDIO_REQUEST_BYTES)
+    def studio_submit(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Validate the settings and the content together; save both only when neither has an error."""
+        unknown = sorted(str(key)[:64] for key in set(data) - SUBMIT_KEYS)
+        if unknown:
+            raise HandlerError(self._("Unknown keys in the request: {keys}.").format(keys=", ".join(unknown)), 400,
+                               "unknown_keys")
+        settings, problems = check_settings(self.STUDIO_SETTINGS, data.get("settings"), self._)
+        content, content_problems = self.check_studio_content(data.get("content"), settings)
+        problems += content_problems
+
+        errors = [problem for problem in problems if problem.severity == "error"]
+        if errors:
+            message = self.ngettext(
+                "Nothing was saved because of {count} problem.",
+                "Nothing was saved because of {count} problems.",
+                len(errors),
+            ).format(count=len(errors))
+            raise ContentRejected(message, problems)
+
+        apply_settings(self, settings)
+        self.store_studio_content(content)
+        return {"saved": True, "warnings": [problem_json(problem) for problem in problems]}
+
+    @XBlock.handler
+    @validated_json_handler()
+    def studio_template(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Return the OLX and settings of one template of the picker: ``{"id": "..."}``."""
+        template = self.studio_library.find_template(data.get("id"))
+        if template is None:
+            raise HandlerError(self._("There is no template with this id."), 404, "template_not_found")
+        return {"template": {"id": template.id, "title": template.title, "settings": template.settings,
+                             "content": template.content}}

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 from web_fragments.fragment import Fragment
-from xblock.core import XBlock
 
-from digital_skills_xblocks.common.handlers import HandlerError, validated_json_handler
 from digital_skills_xblocks.common.i18n import gettext_noop
 from digital_skills_xblocks.common.problems import Problem
 from digital_skills_xblocks.common.resources import load_text, render_template
@@ -14,14 +12,9 @@ from digital_skills_xblocks.common.safe_xml import UnsafeXMLError, parse_xml
 from digital_skills_xblocks.common.sanitize import sanitize_html
 from digital_skills_xblocks.common.studio import (
     CSS as STUDIO_CSS,
-    MAX_STUDIO_REQUEST_BYTES,
-    ContentRejected,
     SettingSpec,
-    answers_rejected_content,
-    apply_settings,
-    check_settings,
     content_character_problem,
-    problem_json,
+    StudioHandlersMixin,
     studio_fragment,
 )
 
@@ -52,7 +45,6 @@ SETTINGS = (
     SettingSpec("allow_reset", "boolean", gettext_noop("Allow reset"),
                 gettext_noop("Whether learners may start a new attempt with a new draw of questions while attempts remain.")),
 )
-SUBMIT_KEYS = {"settings", "content"}
 TYPE_LABELS = {
     "single_choice": gettext_noop("Single choice"),
     "multiple_response": gettext_noop("Multiple response"),
@@ -64,8 +56,11 @@ TYPE_LABELS = {
 PREVIEW_LEARNER = "author-preview"
 
 
-class QuizStudioMixin:
-    """``studio_view``, ``studio_submit``, ``studio_template`` and ``author_view``."""
+class QuizStudioMixin(StudioHandlersMixin):
+    """``studio_view`` and ``author_view``; the save and template handlers come from ``StudioHandlersMixin``."""
+
+    STUDIO_SETTINGS = SETTINGS
+    studio_library = library
 
     def studio_view(self, context=None) -> Fragment:  # pylint: disable=unused-argument
         """Show the settings form, the template picker and the question pool OLX for editing."""
@@ -86,32 +81,9 @@ class QuizStudioMixin:
             dom_prefix=f"{self.dom_id()}-studio",
         )
 
-    @XBlock.handler
-    @answers_rejected_content
-    @validated_json_handler(max_bytes=MAX_STUDIO_REQUEST_BYTES)
-    def studio_submit(self, data: dict, suffix: str = "") -> dict:  # pylint: disable=unused-argument
-        """Validate the settings and the question pool together; save both only when neither has an error."""
-        unknown = sorted(str(key)[:64] for key in set(data) - SUBMIT_KEYS)
-        if unknown:
-            raise HandlerError(self._("Unknown keys in the request: {keys}.").format(keys=", ".join(unknown)), 400,
-                               "unknown_keys")
-        settings, problems = check_settings(SETTINGS, data.get("settings"), self._)
-        content, content_problems = self.check_studio_content(data.get("content"), settings)
-        problems += content_problems
-
-        errors = [problem for problem in problems if problem.severity == "error"]
-        if errors:
-            message = self.ngettext(
-                "Nothing was saved because of {count} problem.",
-                "Nothing was saved because of {count} problems.",
-                len(errors),
-            ).format(count=len(errors))
-            raise ContentRejected(message, problems)
-
-        apply_settings(self, settings)
+    def store_studio_content(self, content: str) -> None:
         if content != self.data:
             self.data = content
-        return {"saved": True, "warnings": [problem_json(problem) for problem in problems]}
 
     def check_studio_content(self, content: object, settings: dict) -> tuple[str, list[Problem]]:
         """Return the OLX to store in ``data`` and every problem of it, checked with the new ``settings``."""
@@ -159,16 +131,6 @@ class QuizStudioMixin:
             checked.set(name, self.fields[name].to_string(value))
         problems += check_quiz(checked, translate=_)
         return stored, problems
-
-    @XBlock.handler
-    @validated_json_handler()
-    def studio_template(self, data: dict, suffix: str = "") -> dict:  # pylint: disable=unused-argument
-        """Return the OLX and settings of one quiz template: ``{"id": "nhan_dien_lua_dao"}``."""
-        template = library.find_template(data.get("id"))
-        if template is None:
-            raise HandlerError(self._("There is no template with this id."), 404, "template_not_found")
-        return {"template": {"id": template.id, "title": template.title, "settings": template.settings,
-                             "content": template.content}}
 
     def author_view(self, context=None) -> Fragment:  # pylint: disable=unused-argument
         """Show the pool summary and its problems above one draw of the quiz as a learner sees it.

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from xblock.core import XBlock
 
-from digital_skills_xblocks.common.handlers import HandlerError, validated_json_handler
 from digital_skills_xblocks.common.i18n import gettext_noop
 from digital_skills_xblocks.common.problems import Problem
 from digital_skills_xblocks.common.resources import load_text, render_template
 from digital_skills_xblocks.common.safe_xml import UnsafeXMLError, parse_xml
 from digital_skills_xblocks.common.studio import (
     CSS as STUDIO_CSS,
-    MAX_STUDIO_REQUEST_BYTES,
-    ContentRejected,
     SettingSpec,
-    answers_rejected_content,
-    apply_settings,
-    check_settings,
-    problem_json,
     content_character_problem,
+    StudioHandlersMixin,
     studio_fragment,
 )
 
@@ -35,7 +28,6 @@ SETTINGS = (
     SettingSpec("max_attempts", "integer", gettext_noop("Maximum attempts"),
                 gettext_noop("How many attempts a learner may start; 0 means unlimited."), minimum=0, maximum=1000),
 )
-SUBMIT_KEYS = {"settings", "content"}
 STEP_KIND_LABELS = {
     "login": gettext_noop("VNeID login"),
     "form": gettext_noop("E-form"),
@@ -49,8 +41,11 @@ STEP_KIND_LABELS = {
 SUMMARY_TEMPLATE = "egov/templates/egov_author_summary.html"
 
 
-class EgovStudioMixin:
-    """``studio_view``, ``studio_submit``, ``studio_template`` and ``author_view``."""
+class EgovStudioMixin(StudioHandlersMixin):
+    """``studio_view`` and ``author_view``; the save and template handlers come from ``StudioHandlersMixin``."""
+
+    STUDIO_SETTINGS = SETTINGS
+    studio_library = library
 
     def studio_view(self, context=None):
         """Show the settings form, the template picker and the scenario OLX for editing."""
@@ -71,34 +66,11 @@ class EgovStudioMixin:
             dom_prefix=f"{self.dom_suffix()}-studio",
         )
 
-    @XBlock.handler
-    @answers_rejected_content
-    @validated_json_handler(max_bytes=MAX_STUDIO_REQUEST_BYTES)
-    def studio_submit(self, data, suffix=""):
-        """Validate the settings and the scenario together; save both only when neither has an error."""
-        unknown = sorted(str(key)[:64] for key in set(data) - SUBMIT_KEYS)
-        if unknown:
-            raise HandlerError(self._("Unknown keys in the request: {keys}.").format(keys=", ".join(unknown)), 400,
-                               "unknown_keys")
-        settings, problems = check_settings(SETTINGS, data.get("settings"), self._)
-        scenario_xml, content_problems = self.check_studio_content(data.get("content"))
-        problems += content_problems
-
-        errors = [problem for problem in problems if problem.severity == "error"]
-        if errors:
-            message = self.ngettext(
-                "Nothing was saved because of {count} problem.",
-                "Nothing was saved because of {count} problems.",
-                len(errors),
-            ).format(count=len(errors))
-            raise ContentRejected(message, problems)
-
-        apply_settings(self, settings)
+    def store_studio_content(self, scenario_xml: str) -> None:
         if scenario_xml != self.scenario_xml:
             self.scenario_xml = scenario_xml
-        return {"saved": True, "warnings": [problem_json(problem) for problem in problems]}
 
-    def check_studio_content(self, content: object) -> tuple[str, list[Problem]]:
+    def check_studio_content(self, content: object, settings: dict) -> tuple[str, list[Problem]]:  # pylint: disable=unused-argument
         """Return the scenario children to store and every problem of the editor's OLX text."""
         _ = self._
         if not isinstance(content, str):
@@ -133,16 +105,6 @@ class EgovStudioMixin:
             problems.append(Problem(message.format(name=name), fix, location=ROOT_TAG, line=root.sourceline))
         problems += check_scenario(root, _)
         return serialize_children(root), problems
-
-    @XBlock.handler
-    @validated_json_handler()
-    def studio_template(self, data, suffix=""):
-        """Return the OLX and settings of one template of the picker: ``{"id": "scenarios/..."}``."""
-        template = library.find_template(data.get("id"))
-        if template is None:
-            raise HandlerError(self._("There is no template with this id."), 404, "template_not_found")
-        return {"template": {"id": template.id, "title": template.title, "settings": template.settings,
-                             "content": template.content}}
 
     def author_view(self, context=None):
         """Show the summary of the scenario above the learner view; it reads no learner state beyond defaults."""
