@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
+
+# Severity names as printed; marked for extraction so a caller's translate() finds them.
+SEVERITY_LABELS = {"error": "error", "warning": "warning"}
 
 
 @dataclass(frozen=True)
@@ -22,8 +26,11 @@ class Problem:
     file: str = ""
     severity: str = "error"
 
-    def format(self) -> str:
-        """Return ``file:line: location: message. fix`` with the empty parts left out."""
+    def format(self, translate: Callable[[str], str] = str) -> str:
+        """Return ``file:line: location: severity: message. fix`` with the empty parts left out.
+
+        ``translate`` translates the severity name for a person reading it in another language.
+        """
         where = self.file or ""
         if self.line:
             where = f"{where}:{self.line}" if where else f"line {self.line}"
@@ -31,5 +38,6 @@ class Problem:
         text = self.message.rstrip(".") + "."
         if self.fix:
             text += " " + self.fix.rstrip(".") + "."
+        severity = translate(SEVERITY_LABELS.get(self.severity, self.severity))
         prefix = ": ".join(parts)
-        return f"{prefix}: {self.severity}: {text}" if prefix else f"{self.severity}: {text}"
+        return f"{prefix}: {severity}: {text}" if prefix else f"{severity}: {text}"

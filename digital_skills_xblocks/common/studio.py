@@ -75,7 +75,7 @@ class ContentRejected(Exception):
         self.problems = problems
 
 
-def problem_json(problem: Problem) -> dict:
+def problem_json(problem: Problem, translate: Translate = str) -> dict:
     """Return ``problem`` as the JSON the editor shows; ``setting`` names a settings input, if any."""
     setting = problem.location[len("settings/"):] if problem.location.startswith("settings/") else ""
     return {
@@ -85,7 +85,7 @@ def problem_json(problem: Problem) -> dict:
         "line": problem.line,
         "severity": problem.severity,
         "setting": setting,
-        "text": problem.format(),
+        "text": problem.format(translate),
     }
 
 
@@ -102,7 +102,7 @@ def answers_rejected_content(handler):
         except ContentRejected as error:
             payload = {
                 "error": {"code": "invalid_content", "message": error.message},
-                "problems": [problem_json(problem) for problem in error.problems],
+                "problems": [problem_json(problem, self._) for problem in error.problems],
             }
             return json_response(payload, status=400)
 
@@ -307,7 +307,7 @@ class StudioHandlersMixin:
 
         apply_settings(self, settings)
         self.store_studio_content(content)
-        return {"saved": True, "warnings": [problem_json(problem) for problem in problems]}
+        return {"saved": True, "warnings": [problem_json(problem, self._) for problem in problems]}
 
     @XBlock.handler
     @validated_json_handler()
