@@ -39,6 +39,20 @@ def base_language(language: str) -> str:
     return language.replace("_", "-").split("-")[0].lower()
 
 
+# Languages whose decimal separator is a comma (Vietnamese writes 7,75 điểm).
+DECIMAL_COMMA_LANGUAGES = {"vi", "fr", "de", "es", "pt", "id", "ru"}
+
+
+def format_number(value: float, language: str | None = None) -> str:
+    """Return ``value`` rounded to two decimals, without trailing zeros, with the language's decimal mark."""
+    text = f"{round(value, 2):.2f}".rstrip("0").rstrip(".")
+    if text == "-0":
+        text = "0"
+    if base_language(language or current_language()) in DECIMAL_COMMA_LANGUAGES:
+        text = text.replace(".", ",")
+    return text
+
+
 @lru_cache(maxsize=16)
 def catalog_for(language: str) -> gettext.NullTranslations:
     """Return our shipped catalog for ``language``, or a no-op catalog when none ships."""

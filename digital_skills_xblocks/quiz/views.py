@@ -12,6 +12,7 @@ import html as html_module
 
 from web_fragments.fragment import Fragment
 
+from digital_skills_xblocks.common.i18n import format_number
 from digital_skills_xblocks.common.resources import load_text, render_template
 from digital_skills_xblocks.common.sanitize import plain_text, sanitize_html
 
@@ -40,8 +41,8 @@ def text_of(html: str) -> str:
 
 
 def number_text(value: float) -> str:
-    """Format a score without a trailing .0: 2, 2.5, 0.3333."""
-    return f"{value:g}"
+    """Format a score for the current language: 2, 2,5 and 2,17 in Vietnamese; 2.17 in English."""
+    return format_number(value)
 
 
 class QuizViewsMixin:

@@ -315,7 +315,8 @@ FETCH_STATE = """async ([usage, student]) => {
 
 
 def points(value: float) -> str:
-    return f"{value:g}"
+    """Return a score as a Vietnamese page writes it: two decimals at most, a decimal comma."""
+    return f"{round(value, 2):.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 
