@@ -1,0 +1,216 @@
+"""Two of each block on one page, a 360×640 phone, 200% zoom, visible focus and announced results.
+
+A temporary course holds one unit with two egov_simulation blocks and two
+citizenship_quiz blocks made from the same OLX, so any id built from the
+content instead of the block's usage would collide. The preview serves it on
+127.0.0.1 in its own process. A zoom of 200% on a 1280×720 screen is emulated
+as a 640×360 CSS viewport drawn at two device pixels per CSS pixel.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accessibility_helpers import (
+    assert_axe_clean,
+    horizontal_overflow,
+    reference_problems,
+    tab_through,
+    unreachable_controls,
+)
+
+PACKAGE = Path(__file__).resolve().parents[2] / "digital_skills_xblocks"
+BIRTH_XML = (PACKAGE / "egov" / "scenarios" / "dang_ky_khai_sinh.xml").read_text(encoding="utf-8")
+QUIZ_XML = (PACKAGE / "quiz" / "templates_library" / "nhan_dien_lua_dao.xml").read_text(encoding="utf-8")
+SLUG = "khoa-hai-khoi"
+UNIT = "hai_khoi"
+SIMULATIONS = ("mo_phong_a", "mo_phong_b")
+QUIZZES = ("kiem_tra_a", "kiem_tra_b")
+# Tab presses that cover the whole unit page of four blocks, with room to spare.
+MAX_TABS = 400
+
+
+def renamed(xml: str, number: int) -> str:
+    """Return ``xml`` with "(bản N)" appended to the root's display name."""
+    return re.sub(r'display_name="([^"]*)"', lambda match: f'display_name="{match.group(1)} (bản {number})"', xml, count=1)
+
+
+def write_course(root: Path) -> None:
+    children = "".join(f'<egov_simulation url_name="{name}"/>' for name in SIMULATIONS)
+    children += "".join(f'<citizenship_quiz url_name="{name}"/>' for name in QUIZZES)
+    files = {
+        "course.xml": '<course url_name="2026" org="DigitalSkillsVN" course="A11Y01"/>',
+        "course/2026.xml": '<course display_name="Khoá thử trợ năng" language="vi"><chapter url_name="chuong"/></course>',
+        "chapter/chuong.xml": '<chapter display_name="Chương"><sequential url_name="bai"/></chapter>',
+        "sequential/bai.xml": f'<sequential display_name="Bài"><vertical url_name="{UNIT}"/></sequential>',
+        f"vertical/{UNIT}.xml": f'<vertical display_name="Hai khối của mỗi loại">{children}</vertical>',
+        "policies/2026/policy.json": json.dumps({"course/2026": {"display_name": "Khoá thử trợ năng", "language": "vi"}}),
+        "policies/2026/grading_policy.json": json.dumps({"GRADER": [], "GRADE_CUTOFFS": {"Pass": 0.5}}),
+    }
+    # Same content, a different display name: what an author does with a copy.
+    for number, name in enumerate(SIMULATIONS, start=1):
+        files[f"egov_simulation/{name}.xml"] = renamed(BIRTH_XML, number)
+    for number, name in enumerate(QUIZZES, start=1):
+        files[f"citizenship_quiz/{name}.xml"] = renamed(QUIZ_XML, number)
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module", name="twin_preview")
+def twin_preview_fixture(tmp_path_factory):
+    from digital_skills_xblocks.preview.server import start_process
+
+    base = tmp_path_factory.mktemp("a11y")
+    write_course(base / SLUG)
+    running = start_process([str(base / SLUG)], db_path=str(base / "preview.sqlite3"))
+    yield running
+    running.stop()
+
+
+def unit_url(preview, student: str) -> str:
+    return f"{preview.url}courses/{SLUG}/units/{UNIT}/?student={student}"
+
+
+def open_unit(page: Page, preview, student: str) -> None:
+    page.goto(unit_url(preview, student))
+    expect(page.locator("[data-egov-stepper-item].is-current")).to_have_count(len(SIMULATIONS))
+    expect(page.locator("[data-dsq-root]")).to_have_count(len(QUIZZES))
+
+
+def new_page(browser, **options) -> Page:
+    context = browser.new_context(locale="vi-VN", **options)
+    return context.new_page()
+
+
+def test_two_of_each_block_keep_ids_unique(page, twin_preview):
+    open_unit(page, twin_preview, "a11y_twins")
+    assert page.locator("[data-egov-root]").count() == len(SIMULATIONS)
+    assert reference_problems(page) == []
+    assert_axe_clean(page, "a unit with two simulations and two quizzes")
+
+    # Errors shown in one simulation point at that simulation's own fields.
+    first, second = page.locator("[data-egov-root]").nth(0), page.locator("[data-egov-root]").nth(1)
+    first.locator("[data-egov-step]:not([hidden]) [data-egov-submit]").click()
+    expect(first.locator("[data-egov-error-for]:not([hidden])").first).to_be_visible()
+    expect(second.locator("[data-egov-error-for]:not([hidden])")).to_have_count(0)
+    invalid = first.locator("[aria-invalid=true]").first
+    described = (invalid.get_attribute("aria-describedby") or "").split()
+    visible_errors = [first.locator(f"#{name}") for name in described if first.locator(f"#{name}").count()]
+    assert any(error.is_visible() for error in visible_errors), described
+    assert reference_problems(page) == []
+    assert_axe_clean(page, "the twin unit with errors shown in the first simulation")
+
+    # Both quizzes submitted: their results, charts and tables too.
+    for quiz in (page.locator("[data-dsq-root]").nth(0), page.locator("[data-dsq-root]").nth(1)):
+        quiz.locator("button[type=submit]").click()
+        expect(quiz.locator("[data-dsq-result-title]")).to_be_visible()
+    assert reference_problems(page) == []
+    assert_axe_clean(page, "the twin unit with both quizzes submitted")
+
+
+def test_phone_360x640_has_no_horizontal_scrolling(browser, twin_preview):
+    page = new_page(browser, viewport={"width": 360, "height": 640})
+    try:
+        for path in ("", f"courses/{SLUG}/", f"courses/{SLUG}/units/{UNIT}/?student=a11y_phone"):
+            page.goto(twin_preview.url + path)
+            page.wait_for_load_state("load")
+            overflow = horizontal_overflow(page)
+            assert overflow["client"] == 360
+            assert overflow["scroll"] <= overflow["client"], (path, overflow)
+
+        # The result screens and the inline errors are laid out within 360 px too.
+        page.locator("[data-egov-root]").first.locator("[data-egov-step]:not([hidden]) [data-egov-submit]").click()
+        page.locator("[data-dsq-root]").first.locator("button[type=submit]").click()
+        expect(page.locator("[data-dsq-result-title]").first).to_be_visible()
+        overflow = horizontal_overflow(page)
+        assert overflow["scroll"] <= overflow["client"], overflow
+        assert unreachable_controls(page) == []
+    finally:
+        page.context.close()
+
+
+def test_zoom_200_percent_keeps_every_control_reachable(browser, twin_preview):
+    page = new_page(browser, viewport={"width": 640, "height": 360}, device_scale_factor=2)
+    try:
+        page.goto(unit_url(twin_preview, "a11y_zoom"))
+        expect(page.locator("[data-egov-stepper-item].is-current")).to_have_count(len(SIMULATIONS))
+        overflow = horizontal_overflow(page)
+        assert overflow["scroll"] <= overflow["client"], overflow
+        assert unreachable_controls(page) == []
+
+        # Every control the learner can see is also reached with Tab.
+        stops = tab_through(page, MAX_TABS)
+        reached = {stop["name"] for stop in stops}
+        visible = page.evaluate(
+            """() => Array.from(document.querySelectorAll('[data-egov-root] button, [data-egov-root] input, '
+                + '[data-egov-root] select, [data-dsq-root] button, [data-dsq-root] input'))
+              .filter((node) => node.getBoundingClientRect().width > 0 && !node.disabled && node.type !== 'radio')
+              .map((node) => `<${node.tagName.toLowerCase()} ${node.id || node.getAttribute('name') || (node.textContent || '').trim().slice(0, 30)}>`)"""
+        )
+        missing = [name for name in visible if name not in reached]
+        assert missing == [], f"not reached with Tab: {missing}"
+    finally:
+        page.context.close()
+
+
+def test_focus_is_always_visible(page, twin_preview):
+    open_unit(page, twin_preview, "a11y_focus")
+    stops = tab_through(page, MAX_TABS)
+    in_blocks = [stop for stop in stops if stop["inBlock"]]
+    assert len(in_blocks) >= 10, f"Tab stopped on only {len(in_blocks)} controls of the blocks"
+    hidden = [stop for stop in stops if not stop["visible"]]
+    assert hidden == [], f"focused without a visible outline or shadow: {hidden}"
+
+    # After a submission the new controls (result, reset) show focus too.
+    for quiz in (page.locator("[data-dsq-root]").nth(0), page.locator("[data-dsq-root]").nth(1)):
+        quiz.locator("button[type=submit]").click()
+        expect(quiz.locator("[data-dsq-result-title]")).to_be_visible()
+    stops = tab_through(page, MAX_TABS)
+    hidden = [stop for stop in stops if not stop["visible"]]
+    assert hidden == [], f"focused without a visible outline or shadow after the submission: {hidden}"
+
+
+def test_simulation_errors_and_progress_are_announced(page, twin_preview):
+    open_unit(page, twin_preview, "a11y_announce")
+    simulation = page.locator("[data-egov-root]").nth(1)
+    status = simulation.locator("[data-egov-status]")
+    assert status.get_attribute("role") == "status" or status.get_attribute("aria-live") in ("polite", "assertive")
+
+    # A rejected step: the count of errors goes to the live region and the focus to the first wrong field.
+    simulation.locator("[data-egov-step]:not([hidden]) [data-egov-submit]").click()
+    expect(status).not_to_be_empty()
+    focused = page.evaluate(
+        "() => ({invalid: document.activeElement.getAttribute('aria-invalid'),"
+        " inside: !!document.activeElement.closest('[data-egov-root]')})")
+    assert focused == {"invalid": "true", "inside": True}, focused
+    assert simulation.evaluate("(root) => root.contains(document.activeElement)")
+
+
+def test_quiz_errors_and_results_are_announced(page, twin_preview):
+    student = "a11y_quiz_announce"
+    open_unit(page, twin_preview, student)
+    quiz = page.locator("[data-dsq-root]").nth(0)
+    error_box = quiz.locator("[data-dsq-error]")
+    assert error_box.get_attribute("role") == "alert"
+
+    # The attempt is submitted elsewhere (another tab) first: this page's submission is refused.
+    usage = f"{SLUG}.citizenship_quiz.{QUIZZES[0]}.d0.u0"
+    response = page.request.post(f"{twin_preview.url}handler/{usage}/submit/?student={student}",
+                                 data=json.dumps({"answers": {}}), headers={"Content-Type": "application/json"})
+    assert response.status == 200, response.text()
+    quiz.locator("button[type=submit]").click()
+    expect(error_box).not_to_be_empty()
+    expect(error_box).to_be_visible()
+
+    # A result moves the focus to its heading, so it is read out.
+    page.reload()
+    other = page.locator("[data-dsq-root]").nth(1)
+    other.locator("button[type=submit]").click()
+    expect(other.locator("[data-dsq-result-title]")).to_be_focused()
