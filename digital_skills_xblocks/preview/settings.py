@@ -33,6 +33,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Learners on slow mobile data get pages compressed, as an LMS behind nginx sends them.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese unless ?lang=en chose English; Accept-Language is ignored.
     "digital_skills_xblocks.preview.middleware.PreviewLanguageMiddleware",
