@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import logging
+from functools import lru_cache
 
 from lxml import etree
 from xblock.fields import Scope, String
 
+from digital_skills_xblocks.common.i18n import catalog_for, current_language
 from digital_skills_xblocks.common.safe_xml import UnsafeXMLError, parse_xml
 from digital_skills_xblocks.common.problems import Problem
 
@@ -27,6 +29,22 @@ DEFAULT_OLX = """<citizenship_quiz draw="1">
   </question>
 </citizenship_quiz>"""
 
+
+
+@lru_cache(maxsize=256)
+def parse_stored_quiz(data: str, language: str) -> tuple[Quiz | None, tuple[Problem, ...]]:
+    """Return the quiz of the stored OLX ``data``, or None and its problems in ``language``.
+
+    Quizzes are frozen dataclasses, so one parse serves every learner and
+    request of a process until the author changes the content.
+    """
+    translate = catalog_for(language).gettext
+    try:
+        return parse_quiz(parse_xml(data), translate=translate), ()
+    except UnsafeXMLError as error:
+        return None, (Problem(message=error.message, line=error.line),)
+    except QuizError as error:
+        return None, tuple(error.problems)
 
 class QuizContentMixin:
     """Store the quiz OLX in ``data`` and turn it into a ``Quiz`` on demand."""
@@ -87,19 +105,7 @@ class QuizContentMixin:
 
     def load_quiz(self) -> tuple[Quiz | None, list[Problem]]:
         """Return the quiz, or None and the problems that make it unusable."""
-        cached = getattr(self, "_quiz_cache", None)
-        if cached is not None and cached[0] == self.data:
-            return cached[1], cached[2]
-
-        try:
-            element = parse_xml(self.data)
-            quiz, problems = parse_quiz(element, translate=self._), []
-        except UnsafeXMLError as error:
-            quiz, problems = None, [Problem(message=error.message, line=error.line)]
-        except QuizError as error:
-            quiz, problems = None, error.problems
-        self._quiz_cache = (self.data, quiz, problems)
-        return quiz, problems
+        return parse_stored_quiz(self.data, current_language())
 
     def check_content(self) -> list[Problem]:
         """Return every problem of the OLX, settings included."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from functools import lru_cache
 
 from digital_skills_xblocks.common.problems import Problem
 from digital_skills_xblocks.common.safe_xml import UnsafeXMLError
@@ -17,23 +18,26 @@ from ..scenario import ScenarioError, check_scenario, parse_scenario
 log = logging.getLogger(__name__)
 
 
-class EgovStateMixin:
-    """Load the scenario once per content version and map user_state fields to ``engine.Progress``."""
+@lru_cache(maxsize=256)
+def parse_stored_scenario(content: str) -> Scenario | None:
+    """Return the scenario of the stored OLX ``content``, or None when it is invalid.
 
-    _scenario_cache: tuple[str, Scenario | None] | None = None
+    Scenarios are frozen dataclasses, so one parse serves every learner and
+    request of a process until the author changes the content.
+    """
+    try:
+        return parse_scenario(wrap_scenario(content))
+    except (UnsafeXMLError, ScenarioError) as error:
+        log.warning("A stored scenario is invalid: %s", error)
+        return None
+
+
+class EgovStateMixin:
+    """Map the block's fields to the parsed scenario and to ``engine.Progress``."""
 
     def load_scenario(self) -> Scenario | None:
         """Return the parsed scenario, or None when the stored content is invalid."""
-        content = self.scenario_xml
-        if self._scenario_cache is not None and self._scenario_cache[0] == content:
-            return self._scenario_cache[1]
-        try:
-            scenario = parse_scenario(wrap_scenario(content))
-        except (UnsafeXMLError, ScenarioError) as error:
-            log.warning("The scenario of %s is invalid: %s", self.scope_ids.usage_id, error)
-            scenario = None
-        self._scenario_cache = (content, scenario)
-        return scenario
+        return parse_stored_scenario(self.scenario_xml)
 
     def scenario_problems(self) -> list[Problem]:
         """Return the problems of the stored scenario in the user's language."""
