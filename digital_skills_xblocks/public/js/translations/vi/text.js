@@ -39,12 +39,19 @@
     var value = catalog[msgid];
     return typeof value === "string" && value ? value : msgid;
   }
+  // The catalog's own plural rule (gettext Plural-Forms, valid JavaScript): Vietnamese has one form.
+  function pluralIndex(n) {
+    return Number(0);
+  }
   function ngettext(singular, plural, count) {
     var value = catalog[singular];
     if (Array.isArray(value)) {
-      return value[count === 1 ? 0 : 1] || (count === 1 ? singular : plural);
+      var form = value[pluralIndex(count)];
+      if (form) {
+        return form;
+      }
     }
-    return count === 1 ? gettext(singular) : plural;
+    return count === 1 ? singular : plural;
   }
   function interpolate(template, values) {
     return String(template).replace(/\{(\w+)\}/g, function (match, key) {
