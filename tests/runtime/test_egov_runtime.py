@@ -31,6 +31,7 @@ ANSWERS = [
 ]
 USER_STATE_FIELDS = (
     "attempt", "current_step", "step_mistakes", "step_values", "completed", "finished_attempts", "raw_earned", "raw_possible",
+    "scenario_version",
 )
 _scenario_numbers = itertools.count()
 
@@ -521,3 +522,35 @@ def test_trap_without_values_is_incomplete(make_block, events):
     assert "action" in answer["result"]["errors"]
     assert block.current_step == "tin_nhan_ho_tro"
     assert block.step_mistakes.get("tin_nhan_ho_tro", 0) == 0
+
+
+def test_changed_scenario_restarts_attempt(make_block, events):
+    block_for = make_block()
+    learner = block_for("learner")
+    complete(learner)
+    earned_before = learner.get_score().raw_earned
+
+    author = block_for("author")
+    author.scenario_xml = author.scenario_xml.replace("Đã tiếp nhận", "Đã tiếp nhận hồ sơ")
+    author.save()
+    learner = block_for("learner")
+    status, answer = call(learner, "get_state")
+
+    assert status == 200
+    state = answer["state"]
+    assert state["current_index"] == 1
+    assert state["completed"] is False
+    assert state["total_mistakes"] == 0
+    assert state["dossier"] is None
+    assert learner.get_score().raw_earned == earned_before
+
+
+def test_unchanged_scenario_keeps_progress(make_block):
+    block_for = make_block()
+    learner = block_for("learner")
+    call(learner, "submit_step", {"step_id": "dang_nhap", "values": LOGIN})
+
+    status, answer = call(block_for("learner"), "get_state")
+
+    assert status == 200
+    assert answer["state"]["current_index"] == 2

@@ -70,5 +70,10 @@ class EgovFieldsMixin(XBlockMixin):
         default=[],
         scope=Scope.user_state,
     )
+    scenario_version = String(
+        help="A fingerprint of the scenario the current attempt was made on; another one restarts the attempt.",
+        default="",
+        scope=Scope.user_state,
+    )
     raw_earned = Float(help="The raw score last published.", default=None, scope=Scope.user_state)
     raw_possible = Float(help="The raw maximum score last published.", default=None, scope=Scope.user_state)

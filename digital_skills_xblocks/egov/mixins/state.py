@@ -47,11 +47,21 @@ class EgovStateMixin:
             return [Problem(message=self._("The scenario is not valid XML: {error}").format(error=error.message), line=error.line)]
         return check_scenario(root, self._)
 
+    def scenario_fingerprint(self) -> str:
+        """Return a short hash of the stored scenario, to tell when the author has changed it."""
+        return hashlib.sha256(self.scenario_xml.encode("utf-8")).hexdigest()[:16]
+
     def load_progress(self, scenario: Scenario) -> engine.Progress:
-        """Return the learner's progress; a step id the scenario no longer has restarts the attempt."""
+        """Return the learner's progress in the current attempt.
+
+        The attempt restarts for a new learner, when the scenario no longer has
+        the learner's step, and when the author changed the scenario since the
+        learner's last step: steps, mistakes and values of another version mean
+        nothing in this one. Finished attempts and the grade stay.
+        """
         step = scenario.step(self.current_step)
-        if step is None:
-            # NOTE: this happens for a new learner and after an author removes the learner's step.
+        changed = bool(self.scenario_version) and self.scenario_version != self.scenario_fingerprint()
+        if step is None or changed:
             return engine.start(scenario)
         return engine.Progress(
             step_id=step.id,
@@ -61,6 +71,7 @@ class EgovStateMixin:
         )
 
     def save_progress(self, progress: engine.Progress) -> None:
+        self.scenario_version = self.scenario_fingerprint()
         self.current_step = progress.step_id
         self.step_mistakes = dict(progress.mistakes)
         self.step_values = dict(progress.values)
