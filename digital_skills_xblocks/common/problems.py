@@ -7,6 +7,7 @@ from typing import Callable
 
 # Severity names as printed; marked for extraction so a caller's translate() finds them.
 SEVERITY_LABELS = {"error": "error", "warning": "warning"}
+LINE_LABEL = "line {line}"
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Problem:
         """
         where = self.file or ""
         if self.line:
-            where = f"{where}:{self.line}" if where else f"line {self.line}"
+            where = f"{where}:{self.line}" if where else translate(LINE_LABEL).format(line=self.line)
         parts = [part for part in (where, self.location) if part]
         text = self.message.rstrip(".") + "."
         if self.fix:

@@ -208,8 +208,11 @@ def block_page(request: HttpRequest, slug: str, unit_key: str, key: str, view: s
     student = student_id(request)
 
     usage_id = course.usage_ids[id(node)]
+    # A name saved in Studio is stored in the block's field, not in the OLX files that ``node`` was read from.
+    title = node.display_name or node.tag
     try:
         block = WorkbenchRuntime(student).get_block(usage_id)
+        title = block.display_name or title
         fragment = block.render(AUTHORING_VIEWS[view], {})
     except Exception as error:  # pylint: disable=broad-except
         log.exception("Rendering %s of %s failed", view, usage_id)
@@ -220,6 +223,7 @@ def block_page(request: HttpRequest, slug: str, unit_key: str, key: str, view: s
         course=course,
         unit=unit,
         node=node,
+        title=title,
         view=view,
         block_key=key,
         # The block's own studio_view or author_view, which escapes or sanitises author text itself.

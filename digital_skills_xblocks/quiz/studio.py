@@ -17,6 +17,7 @@ from digital_skills_xblocks.common.studio import (
     StudioHandlersMixin,
     studio_fragment,
 )
+from digital_skills_xblocks.olx.reader import xml_error_text
 
 from . import library
 from .bank import AREA_LABELS, ROOT_TAG, SHOW_ANSWERS, check_quiz
@@ -97,7 +98,7 @@ class QuizStudioMixin(StudioHandlersMixin):
             root = parse_xml(content)
         except UnsafeXMLError as error:
             return "", [Problem(
-                _("The question pool OLX is not valid or not safe XML: {error}").format(error=error.message),
+                _("The question pool OLX is not valid or not safe XML: {error}").format(error=xml_error_text(error, _)),
                 _("Correct the XML at that line. DOCTYPE and entity declarations are never accepted."),
                 location="content", line=error.line,
             )]

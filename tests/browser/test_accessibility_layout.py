@@ -136,6 +136,71 @@ def test_phone_360x640_has_no_horizontal_scrolling(browser, twin_preview):
         page.context.close()
 
 
+# Reads every cell of the blocks' tables: its computed wrapping, and whether a one-word cell
+# (such as "Điểm" or "100%") is laid out on more than one line, which means the word was split.
+TABLE_CELLS = """() => Array.from(document.querySelectorAll(
+    '[data-egov-root] th, [data-egov-root] td, [data-dsq-root] th, [data-dsq-root] td, '
+    + '[data-dsx-author-summary] th, [data-dsx-author-summary] td'))
+  .filter((cell) => cell.getBoundingClientRect().width > 0)
+  .map((cell) => {
+    const style = getComputedStyle(cell);
+    const text = cell.textContent.trim();
+    let lines = 1;
+    if (text && !/\\s/.test(text)) {
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      lines = new Set(Array.from(range.getClientRects()).filter((box) => box.width > 0)
+        .map((box) => Math.round(box.top))).size;
+    }
+    return {text, wordBreak: style.wordBreak, overflowWrap: style.overflowWrap, lines};
+  })"""
+# Each table of the blocks sits in a named scroll container that keyboard users can focus. It is a
+# group, not a region landmark, because two copies of a block on one page would repeat the landmark's name.
+TABLE_REGIONS = """() => Array.from(document.querySelectorAll(
+    '[data-egov-root] table, [data-dsq-root] table, [data-dsx-author-summary] table'))
+  .map((table) => {
+    const region = table.parentElement;
+    return {caption: table.caption ? table.caption.textContent.trim() : '',
+            role: region.getAttribute('role'), tabindex: region.getAttribute('tabindex'),
+            name: (region.getAttribute('aria-label') || '').trim(),
+            scrolls: getComputedStyle(region).overflowX};
+  })"""
+
+
+def assert_tables_wrap_between_words(page: Page, where: str) -> None:
+    cells = page.evaluate(TABLE_CELLS)
+    assert cells, f"no table cells on {where}"
+    assert [cell for cell in cells if cell["wordBreak"] == "break-all"] == [], where
+    assert [cell for cell in cells if cell["overflowWrap"] == "anywhere"] == [], where
+    assert [cell for cell in cells if cell["lines"] > 1] == [], f"a one-word cell is split on {where}"
+    for region in page.evaluate(TABLE_REGIONS):
+        assert region["role"] == "group", (where, region)
+        assert region["tabindex"] == "0", (where, region)
+        assert region["name"], (where, region)
+        assert region["scrolls"] == "auto", (where, region)
+    overflow = horizontal_overflow(page)
+    assert overflow["scroll"] <= overflow["client"], (where, overflow)
+
+
+def test_tables_wrap_between_words_at_360(browser, twin_preview):
+    page = new_page(browser, viewport={"width": 360, "height": 640})
+    try:
+        open_unit(page, twin_preview, "a11y_tables")
+        quiz = page.locator("[data-dsq-root]").first
+        quiz.locator("button[type=submit]").click()
+        expect(quiz.locator("[data-dsq-profile-table]")).to_be_visible()
+        assert_tables_wrap_between_words(page, "the quiz result")
+
+        keys = [page.locator("[data-preview-edit]").nth(index).get_attribute("data-preview-edit")
+                for index in (0, len(SIMULATIONS))]
+        for key in keys:
+            page.goto(f"{twin_preview.url}courses/{SLUG}/units/{UNIT}/blocks/{key}/author/?student=a11y_tables")
+            expect(page.locator("[data-dsx-author-summary] table")).to_be_visible()
+            assert_tables_wrap_between_words(page, f"the author view of {key}")
+    finally:
+        page.context.close()
+
+
 def test_zoom_200_percent_keeps_every_control_reachable(browser, twin_preview):
     page = new_page(browser, viewport={"width": 640, "height": 360}, device_scale_factor=2)
     try:

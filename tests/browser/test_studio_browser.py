@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from accessibility_helpers import horizontal_overflow
+
 PACKAGE = Path(__file__).resolve().parents[2] / "digital_skills_xblocks"
 BIRTH_XML = (PACKAGE / "egov" / "scenarios" / "dang_ky_khai_sinh.xml").read_text(encoding="utf-8")
 QUIZ_XML = (PACKAGE / "quiz" / "templates_library" / "nhan_dien_lua_dao.xml").read_text(encoding="utf-8")
@@ -155,3 +157,29 @@ def test_saved_script_in_name_never_runs(studio_preview, page: Page):
         assert page.evaluate("document.querySelectorAll('[onerror]').length") == 0
 
     assert page.dialogs == []
+
+
+@pytest.mark.parametrize("path, content", [
+    ("units/mo_phong/blocks/sach/studio/", "<egov_simulation>\n  <intro>\n</egov_simulation>"),
+    ("units/doc_hai/blocks/doc_hai_kiem_tra/studio/", "<citizenship_quiz>\n  <intro>\n</citizenship_quiz>"),
+], ids=["egov", "quiz"])
+def test_studio_fits_phone_width(studio_preview, browser, path, content):
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(f"{studio_preview.url}/courses/{SLUG}/{path}?student=phone_author")
+        editor = page.locator("[data-dsx-studio]")
+        expect(editor).to_be_visible()
+        overflow = horizontal_overflow(page)
+        assert overflow["client"] == 360
+        assert overflow["scroll"] <= overflow["client"], overflow
+
+        # A failed save lists the problems, with lxml's long message, above the form.
+        editor.locator("[data-dsx-content]").fill(content)
+        editor.get_by_role("button", name="Lưu").click()
+        expect(editor.locator("[data-dsx-problems]")).to_be_visible()
+        expect(editor.locator("[data-dsx-problems]")).to_contain_text("dòng 3")
+        overflow = horizontal_overflow(page)
+        assert overflow["scroll"] <= overflow["client"], overflow
+    finally:
+        context.close()

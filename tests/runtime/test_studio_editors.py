@@ -472,3 +472,55 @@ def test_quiz_script_absent_from_view_data(load):
 
     assert "<script" not in data
     assert "onerror" not in data
+
+
+# Both blocks ---------------------------------------------------------------
+
+
+XML_ERROR_CASES = {
+    # A closing tag that does not match: lxml's own message is kept as a quoted detail.
+    "malformed": ("<{root}>\n  <intro>\n</{root}>\n", 3),
+    "doctype": ('<!DOCTYPE {root} [<!ENTITY x "boom">]>\n<{root}>&x;</{root}>', 1),
+    "empty": ("   ", None),
+}
+
+
+def lxml_detail(content):
+    """Return lxml's English message for ``content``, as safe_xml quotes it, or None for a well-formed text."""
+    from lxml import etree
+
+    try:
+        etree.fromstring(content.encode("utf-8"))
+    except etree.XMLSyntaxError as error:
+        return error.msg
+    return None
+
+
+@pytest.mark.parametrize("block_xml, root, settings", [
+    (BIRTH_XML, "egov_simulation", egov_settings),
+    (QUIZ_XML, "citizenship_quiz", quiz_settings),
+], ids=["egov", "quiz"])
+@pytest.mark.parametrize("case", sorted(XML_ERROR_CASES))
+def test_xml_error_message_vietnamese(load, block_xml, root, settings, case):
+    template, line = XML_ERROR_CASES[case]
+    content = template.format(root=root)
+    block = load(block_xml)()
+
+    status, body = call(block, "studio_submit", {"settings": settings(), "content": content})
+
+    assert status == 400
+    problem = body["problems"][0]
+    assert problem["line"] == line
+    detail = lxml_detail(content) if case == "malformed" else None
+    message, text = problem["message"], problem["text"]
+    if detail:
+        assert f"(thông báo của trình phân tích: {detail})" in message
+        message, text = message.replace(detail, ""), text.replace(detail, "")
+    for english in ("invalid XML", "line ", "DOCTYPE and ENTITY", "the XML document is empty"):
+        assert english not in message
+        assert english not in text
+    assert message.startswith("OLX ")
+    if line:
+        assert text.startswith(f"dòng {line}: content: lỗi: ")
+    else:
+        assert text.startswith("content: lỗi: ")

@@ -14,6 +14,7 @@ from digital_skills_xblocks.common.studio import (
     StudioHandlersMixin,
     studio_fragment,
 )
+from digital_skills_xblocks.olx.reader import xml_error_text
 
 from .. import library
 from ..olx import ROOT_TAG, serialize_children
@@ -82,7 +83,7 @@ class EgovStudioMixin(StudioHandlersMixin):
             root = parse_xml(content)
         except UnsafeXMLError as error:
             return "", [Problem(
-                _("The scenario OLX is not valid or not safe XML: {error}").format(error=error.message),
+                _("The scenario OLX is not valid or not safe XML: {error}").format(error=xml_error_text(error, _)),
                 _("Correct the XML at that line. DOCTYPE and entity declarations are never accepted."),
                 location="content", line=error.line,
             )]
