@@ -1,7 +1,10 @@
 """Measurements inside one Python process: the XBlock SDK runtime with every block installed.
 
 Times are medians of bounded loops (``time.perf_counter``); each handler call
-is made for a new learner, so every call does the same work.
+is made for a new learner, so every call does the same work. Every measurement
+takes a ``mode``: "workbench" is the SDK's ``WorkbenchRuntime`` as shipped, and
+"lms-like" is ``lms_like.LmsLikeRuntime``, which reads and writes each stored
+row once per request, as the LMS does with a learner's ``StudentModule`` row.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ PACKAGE = ROOT / "digital_skills_xblocks"
 EGOV_XML = (PACKAGE / "egov" / "scenarios" / "dang_ky_khai_sinh.xml").read_text(encoding="utf-8")
 QUIZ_XML = (PACKAGE / "quiz" / "templates_library" / "nhan_dien_lua_dao.xml").read_text(encoding="utf-8")
 PEERS_XML = {"drag-and-drop-v2": "<drag-and-drop-v2/>", "poll": "<poll/>"}
+MODES = ("workbench", "lms-like")
 
 
 class NoopBlock(XBlock):
@@ -59,10 +63,21 @@ def make_usage(xml: str) -> str:
     return WorkbenchRuntime("author")._usage_id_from_node(parse_xml(xml.encode("utf-8")), None)  # pylint: disable=protected-access
 
 
-def get_block(usage_id: str, student: str):
+def runtime_class(mode: str) -> type:
+    """Return the runtime class of a measurement mode (one of ``MODES``)."""
     from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
 
-    return WorkbenchRuntime(student).get_block(usage_id)
+    from .lms_like import LmsLikeRuntime  # pylint: disable=import-outside-toplevel
+
+    classes = {"workbench": WorkbenchRuntime, "lms-like": LmsLikeRuntime}
+    if mode not in classes:
+        raise ValueError(f"unknown mode {mode!r}: expected one of {', '.join(classes)}")
+    return classes[mode]
+
+
+def get_block(usage_id: str, student: str, mode: str = "workbench"):
+    """Load the block ``usage_id`` for ``student`` in a new runtime of ``mode``."""
+    return runtime_class(mode)(student).get_block(usage_id)
 
 
 def call(block, handler: str, payload: dict) -> tuple[int, Any]:
@@ -88,24 +103,26 @@ def timed(action: Callable[[], Any], repeat: int, warmup: int = 5) -> float:
     return median_ms(samples)
 
 
-def render_times(repeat: int) -> dict[str, float]:
+RENDER_SOURCES = {"egov_simulation": EGOV_XML, "citizenship_quiz": QUIZ_XML, **PEERS_XML}
+
+
+def render_times(repeat: int, mode: str) -> dict[str, float]:
     """Median ms of ``block.render("student_view")`` for one learner's fresh block of each type."""
-    sources = {"egov_simulation": EGOV_XML, "citizenship_quiz": QUIZ_XML, **PEERS_XML}
     results = {}
-    for name, xml in sources.items():
+    for name, xml in RENDER_SOURCES.items():
         usage_id = make_usage(xml)
-        get_block(usage_id, "render").render("student_view", {})
-        blocks = iter([get_block(usage_id, "render") for _turn in range(repeat + 5)])
+        get_block(usage_id, "render", mode).render("student_view", {})
+        blocks = iter([get_block(usage_id, "render", mode) for _turn in range(repeat + 5)])
         results[name] = timed(lambda: next(blocks).render("student_view", {}), repeat)
     return results
 
 
-def learner_calls(usage_id: str, handler: str, payload: Callable[[Any], dict], repeat: int,
+def learner_calls(usage_id: str, handler: str, payload: Callable[[Any], dict], repeat: int, mode: str,
                   prepare: Callable[[Any], None] | None = None) -> float:
     """Median ms of one handler call, each for a new learner whose block was loaded beforehand."""
     blocks = []
     for number in range(repeat + 5):
-        block = get_block(usage_id, f"learner-{_scenario_count[0]}-{handler}-{number}")
+        block = get_block(usage_id, f"learner-{_scenario_count[0]}-{handler}-{number}", mode)
         if prepare is not None:
             prepare(block)
         blocks.append(block)
@@ -141,33 +158,71 @@ def quiz_answers(block) -> dict:
     return answers
 
 
-def handler_times(repeat: int) -> dict[str, float]:
+def handler_times(repeat: int, mode: str) -> dict[str, float]:
     """Median ms of submit_step (egov), submit (quiz), the no-op floor and Poll's vote."""
     results = {}
 
     @XBlock.register_temp_plugin(NoopBlock, "bench_noop")
     def measure_noop() -> float:
         noop_usage = make_usage("<bench_noop/>")
-        return learner_calls(noop_usage, "noop", lambda block: {}, repeat)
+        return learner_calls(noop_usage, "noop", lambda block: {}, repeat, mode)
 
     results["no-op JSON handler"] = measure_noop()
 
     egov_usage = make_usage(EGOV_XML)
     login = {"step_id": "dang_nhap", "values": login_values(EGOV_XML)}
-    results["egov_simulation submit_step"] = learner_calls(egov_usage, "submit_step", lambda block: login, repeat)
+    results["egov_simulation submit_step"] = learner_calls(egov_usage, "submit_step", lambda block: login, repeat,
+                                                           mode)
 
     quiz_usage = make_usage(QUIZ_XML)
     prepared: dict[int, dict] = {}
     results["citizenship_quiz submit"] = learner_calls(
-        quiz_usage, "submit", lambda block: {"answers": prepared[id(block)]}, repeat,
+        quiz_usage, "submit", lambda block: {"answers": prepared[id(block)]}, repeat, mode,
         prepare=lambda block: prepared.__setitem__(id(block), quiz_answers(block)))
 
     poll_usage = make_usage(PEERS_XML["poll"])
-    results["poll vote"] = learner_calls(poll_usage, "vote", lambda block: {"choice": "R"}, repeat)
+    results["poll vote"] = learner_calls(poll_usage, "vote", lambda block: {"choice": "R"}, repeat, mode)
     return results
 
 
-def growth_times(sizes: tuple[int, ...], repeat: int) -> dict[str, dict[int, float]]:
+def query_counts(mode: str) -> dict[str, int]:
+    """Count the SQL queries of one student_view render of each block and of one call of each measured handler.
+
+    As in the timed loops, a render is the learner's second one, and a handler call is a new learner's first call of it.
+    """
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+    from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
+
+    def count(action: Callable[[], Any]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            action()
+        return len(captured.captured_queries)
+
+    results = {}
+    for name, xml in RENDER_SOURCES.items():
+        usage_id = make_usage(xml)
+        get_block(usage_id, f"queries-render-{name}", mode).render("student_view", {})
+        block = get_block(usage_id, f"queries-render-{name}", mode)
+        results[f"{name} render"] = count(lambda: block.render("student_view", {}))
+
+    @XBlock.register_temp_plugin(NoopBlock, "bench_noop")
+    def count_noop() -> int:
+        block = get_block(make_usage("<bench_noop/>"), "queries-noop", mode)
+        return count(lambda: call(block, "noop", {}))
+
+    results["no-op JSON handler"] = count_noop()
+    block = get_block(make_usage(EGOV_XML), "queries-egov", mode)
+    login = {"step_id": "dang_nhap", "values": login_values(EGOV_XML)}
+    results["egov_simulation submit_step"] = count(lambda: call(block, "submit_step", login))
+    block = get_block(make_usage(QUIZ_XML), "queries-quiz", mode)
+    answers = {"answers": quiz_answers(block)}
+    results["citizenship_quiz submit"] = count(lambda: call(block, "submit", answers))
+    block = get_block(make_usage(PEERS_XML["poll"]), "queries-poll", mode)
+    results["poll vote"] = count(lambda: call(block, "vote", {"choice": "R"}))
+    return results
+
+
+def growth_times(sizes: tuple[int, ...], repeat: int, mode: str) -> dict[str, dict[int, float]]:
     """Median ms of the first submit_step and of a full quiz submit, by scenario or quiz size."""
     results: dict[str, dict[int, float]] = {"egov_simulation submit_step": {}, "citizenship_quiz submit": {},
                                             "egov_simulation render": {}, "citizenship_quiz render": {}}
@@ -175,14 +230,15 @@ def growth_times(sizes: tuple[int, ...], repeat: int) -> dict[str, dict[int, flo
         xml = generate.simulation_xml(size)
         usage = make_usage(xml)
         login = {"step_id": "dang_nhap", "values": login_values(xml)}
-        results["egov_simulation submit_step"][size] = learner_calls(usage, "submit_step", lambda block: login, repeat)
-        blocks = iter([get_block(usage, f"r{number}") for number in range(repeat + 5)])
+        results["egov_simulation submit_step"][size] = learner_calls(usage, "submit_step", lambda block: login, repeat,
+                                                                     mode)
+        blocks = iter([get_block(usage, f"r{number}", mode) for number in range(repeat + 5)])
         results["egov_simulation render"][size] = timed(lambda: next(blocks).render("student_view", {}), repeat)
 
         usage = make_usage(generate.quiz_xml(size))
         answers = {"answers": {f"q{number:03d}": "b" for number in range(1, size + 1)}}
-        results["citizenship_quiz submit"][size] = learner_calls(usage, "submit", lambda block: answers, repeat)
-        blocks = iter([get_block(usage, f"r{number}") for number in range(repeat + 5)])
+        results["citizenship_quiz submit"][size] = learner_calls(usage, "submit", lambda block: answers, repeat, mode)
+        blocks = iter([get_block(usage, f"r{number}", mode) for number in range(repeat + 5)])
         results["citizenship_quiz render"][size] = timed(lambda: next(blocks).render("student_view", {}), repeat)
     return results
 
@@ -222,3 +278,71 @@ def stored_state_bytes() -> dict[str, int]:
 def _state_size(model, student: str) -> int:
     rows = model.objects.filter(user_id=student).exclude(scope__in=("parent", "children"))
     return sum(len(row.state.encode("utf-8")) for row in rows)
+
+
+def user_state_json(block) -> dict[str, Any]:
+    """Return the JSON value of every user_state field of ``block``, defaults included."""
+    from xblock.fields import Scope  # pylint: disable=import-outside-toplevel
+
+    return {name: field.read_json(block) for name, field in block.fields.items() if field.scope == Scope.user_state}
+
+
+def check_round_trip() -> list[str]:
+    """Check that state saved by handlers in the LMS-like mode reads back equal, and list the checks made.
+
+    Every handler call runs in a new ``LmsLikeRuntime``, as a new request does,
+    so each step of the simulation works only if the previous step's state was
+    written back and read again. The state is then compared four ways: the
+    handler's block, the stored row, and new blocks in both modes.
+    """
+    from workbench.models import XBlockState  # pylint: disable=import-outside-toplevel
+
+    from digital_skills_xblocks.common.safe_xml import parse_xml  # pylint: disable=import-outside-toplevel
+    from digital_skills_xblocks.egov.scenario import parse_scenario  # pylint: disable=import-outside-toplevel
+
+    sys.path.insert(0, str(ROOT / "tests" / "courses"))
+    from egov_solver import solution  # pylint: disable=import-outside-toplevel,import-error
+
+    def compare(name: str, usage_id: str, student: str, handler_block) -> dict[str, Any]:
+        stored = json.loads(XBlockState.objects.get(scope="usage", scope_id=usage_id, user_id=student).state)
+        assert stored, f"{name}: the LMS-like mode saved no user_state"
+        after_handler = user_state_json(handler_block)
+        workbench_view = user_state_json(get_block(usage_id, student, "workbench"))
+        lms_like_view = user_state_json(get_block(usage_id, student, "lms-like"))
+        assert workbench_view == after_handler, (name, workbench_view, after_handler)
+        assert lms_like_view == after_handler, (name, lms_like_view, after_handler)
+        for field_name, value in stored.items():
+            assert after_handler[field_name] == value, (name, field_name, after_handler[field_name], value)
+        return stored
+
+    checked = []
+    usage = make_usage(EGOV_XML)
+    steps = solution(parse_scenario(parse_xml(EGOV_XML.encode("utf-8"))))
+    for step_id, values in steps:
+        block = get_block(usage, "round-trip-egov", "lms-like")
+        status, body = call(block, "submit_step", {"step_id": step_id, "values": values})
+        assert status == 200, (step_id, status, body)
+        assert body["result"]["passed"], (step_id, body)
+    compare("egov_simulation", usage, "round-trip-egov", block)
+    checked.append(f"egov_simulation: all {len(steps)} steps of one attempt, one request each")
+
+    usage = make_usage(QUIZ_XML)
+    answers = quiz_answers(get_block(usage, "round-trip-quiz", "lms-like"))
+    block = get_block(usage, "round-trip-quiz", "lms-like")
+    status, body = call(block, "submit", {"answers": answers})
+    assert status == 200, body
+    stored = compare("citizenship_quiz", usage, "round-trip-quiz", block)
+    assert stored.get("submitted") is True, stored
+    checked.append("citizenship_quiz: user_state, then submit in a second request")
+
+    usage = make_usage(PEERS_XML["poll"])
+    for student in ("round-trip-poll-1", "round-trip-poll-2"):
+        block = get_block(usage, student, "lms-like")
+        status, body = call(block, "vote", {"choice": "R"})
+        assert status == 200, (status, body)
+        assert body.get("success") is True, body
+        assert compare("poll", usage, student, block)["choice"] == "R"
+    tally = get_block(usage, "round-trip-poll-reader", "workbench").tally
+    assert tally["R"] == 2, tally
+    checked.append("poll: two learners vote, and the shared tally counts both")
+    return checked
