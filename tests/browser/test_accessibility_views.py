@@ -132,3 +132,43 @@ def test_author_and_studio_views(page, preview, block_type, slug):
         expect(page.locator("main, body").first).to_be_visible()
         assert "could not be shown" not in page.content()
         check_page(page, f"{link}")
+
+
+def test_review_dossier_inserted_after_trap(page, preview):
+    """The review_dossier step arrives as step_html: its toggles work, axe finds nothing, and it can be sent."""
+    slug, url_name, scenario, index = STEP_KINDS["review_dossier"]
+    trap, review = scenario.steps[index - 1], scenario.steps[index]
+    assert trap.kind == "trap"
+    student = "a11y_review_inserted"
+    handler = f"{preview.url}handler/{usage_id(slug, 'egov_simulation', url_name)}/submit_step/?student={student}"
+    for step in scenario.steps[:index - 1]:
+        answer = post_json(page, handler, {"step_id": step.id, "values": correct_answer(step, scenario)})
+        assert answer["result"]["passed"], (step.id, answer["result"].get("errors"))
+
+    open_block_unit(page, preview, url_name, student)
+    trap_section = page.locator(f'[data-egov-step="{trap.id}"]')
+    trap_section.locator(f'input[name="action"][value="{correct_answer(trap, scenario)["action"]}"]').check()
+    trap_section.locator("[data-egov-submit]").click()
+
+    section = page.locator(f'[data-egov-step="{review.id}"]')
+    expect(section.locator("[data-egov-step-title]")).to_be_focused()
+    expect(page.locator("[data-egov-step]")).to_have_count(1)
+    check_page(page, f"{slug}/{url_name} at step {review.id} after the client inserted it")
+
+    answer = correct_answer(review, scenario)
+    for item_id in answer["flagged"]:
+        toggle = section.locator(f'button[data-egov-input="toggle"][value="{item_id}"]')
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-pressed", "true")
+    section.locator(f'input[name="decision"][value="{answer["decision"]}"]').check()
+    for reason in answer.get("reasons") or []:
+        section.locator(f'input[name="reasons"][value="{reason}"]').check()
+    if answer.get("data_handling"):
+        section.locator(f'input[name="data_handling"][value="{answer["data_handling"]}"]').check()
+    section.locator("[data-egov-submit]").click()
+
+    result = page.locator(f'[data-egov-step="{scenario.result_step.id}"]')
+    expect(result.locator("[data-egov-step-title]")).to_be_focused()
+    expect(result.locator("[data-egov-score]")).not_to_be_empty()
+    expect(page.locator("[data-egov-status]")).not_to_be_empty()
+    check_page(page, f"{slug}/{url_name} at its result after the client inserted it")

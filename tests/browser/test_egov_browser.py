@@ -291,6 +291,8 @@ def test_keyboard_completion_with_mistake(page, preview):
     expect(result_section).to_contain_text(result.status)
     for step in scenario.steps[:-1]:
         expect(page.locator(f'[data-egov-step="{step.id}"]')).to_be_hidden()
+    # Only the current step is in the page: each new one replaced the one before.
+    expect(page.locator("[data-egov-step]")).to_have_count(1)
 
     state = call_handler(page, preview, student, "get_state", {})["state"]
     assert state["completed"] is True
@@ -320,6 +322,38 @@ def test_keyboard_completion_with_mistake(page, preview):
     expect(score).to_contain_text(score_text)
     assert call_handler(page, preview, student, "get_state", {})["state"]["dossier"]["code"] == code
     assert page.dialogs == []
+
+
+def test_reset_by_keyboard_shows_first_step(page, preview):
+    scenario = load_scenario()
+    persona = scenario.persona
+    student = "reset_learner"
+    page.goto(unit_url(preview, student))
+    complete_by_handler(page, preview, student, scenario)
+    page.reload()
+    wait_for_block(page)
+    expect(page.locator(f'[data-egov-step="{scenario.result_step.id}"]')).to_be_visible()
+
+    page.locator("[data-egov-reset]").focus()
+    page.keyboard.press("Enter")
+
+    # The reset answer carries the first step's HTML, which replaces the result step.
+    first = scenario.steps[0]
+    section = page.locator(f'[data-egov-step="{first.id}"]')
+    expect(section.locator("[data-egov-step-title]")).to_be_focused()
+    expect(page.locator("[data-egov-step]")).to_have_count(1)
+    expect(page.locator("[data-egov-progress]")).to_have_text(f"Bước 1/{len(scenario.steps)}")
+    expect(page.locator("[data-egov-status]")).to_have_text("Đã bắt đầu lượt làm bài mới.")
+    expect(page.locator("[data-egov-attempts-text]")).to_have_text("Lượt 2.")
+    for name in ("id_number", "password", "otp"):
+        expect(section.locator(f'input[name="{name}"]')).to_have_value("")
+
+    # The inserted step is wired up: a keyboard submission moves on to the second step.
+    fill_step_by_keyboard(page, first.id, correct_values(first, persona))
+    page.keyboard.press("Enter")
+    second = scenario.steps[1]
+    expect(page.locator(f'[data-egov-step="{second.id}"] [data-egov-step-title]')).to_be_focused()
+    assert call_handler(page, preview, student, "get_state", {})["state"]["current_step"] == second.id
 
 
 def vietnamese_number(value: float) -> str:

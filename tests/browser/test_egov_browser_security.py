@@ -161,6 +161,8 @@ def call_handler(page, preview, student: str, handler: str, payload: dict) -> di
 
 
 def test_hostile_author_text_escaped(page, hostile_preview):
+    # pylint: disable-next=import-outside-toplevel,import-error
+    from test_egov_browser import correct_values, fill_step_by_keyboard
 
     student = "hostile_learner"
     scenario = load_hostile_scenario()
@@ -176,14 +178,6 @@ def test_hostile_author_text_escaped(page, hostile_preview):
     assert PLAIN["fact_value"] in persona_text
     login = root.locator('[data-egov-step="dang_nhap"]')
     expect(login.locator("[data-egov-step-title]")).to_contain_text(PLAIN["step_title"])
-    form = root.locator('[data-egov-step="to_khai_con"]')
-    assert PLAIN["field_label"] in form.locator('label[for$="-ho_ten_con"]').text_content()
-    assert form.locator('[id$="-ho_ten_con-help"]').text_content() == PLAIN["field_help"]
-    assert form.locator('select[name="quan_he"] option[value="me"]').text_content() == PLAIN["option_label"]
-    assert PLAIN["sender"] in root.locator('[data-egov-step="tin_nhan_ho_tro"] .egov-trap__sender').text_content()
-    assert PLAIN["action_label"] in root.locator('[data-egov-step="tin_nhan_ho_tro"]').text_content()
-    assert PLAIN["document_label"] in root.locator('[data-egov-step="dinh_kem"]').text_content()
-    assert PLAIN["commitment"] in root.locator('[data-egov-step="kiem_tra"]').text_content()
 
     # HTML fields keep their harmless markup and lose the rest.
     expect(root.locator(".egov-sim__intro strong")).to_have_text("an toàn")
@@ -200,15 +194,46 @@ def test_hostile_author_text_escaped(page, hostile_preview):
     login.locator('input[name="password"]').fill(scenario.persona.password)
     login.locator("[data-egov-submit]").click()
 
-    # A wrong answer to the trap shows that action's feedback as text.
+    # Each later step arrives as the step_html of the step before it. Its plain text shows as text.
     trap = root.locator('[data-egov-step="tin_nhan_ho_tro"]')
     expect(trap).to_be_visible()
+    assert PLAIN["sender"] in trap.locator(".egov-trap__sender").text_content()
+    assert PLAIN["action_label"] in trap.text_content()
+    assert injected_nodes(page) == []
+
+    # A wrong answer to the trap shows that action's feedback as text.
     trap.get_by_label(PLAIN["action_label"]).check()
     trap.locator("[data-egov-submit]").click()
     expect(trap.locator('[data-egov-error-for="action"]')).to_have_text(PLAIN["action_feedback"])
     assert injected_nodes(page) == []
 
-    assert injected_nodes(page) == []
+    # The right action, then the form steps by keyboard, up to the review step.
+    trap_step = scenario.step("tin_nhan_ho_tro")
+    right_action = correct_values(trap_step, scenario.persona)["action"]
+    trap.locator(f'input[name="action"][value="{right_action}"]').check()
+    trap.locator("[data-egov-submit]").click()
+    step_texts = {
+        "dinh_kem": [PLAIN["document_label"]],
+        "kiem_tra": [PLAIN["commitment"]],
+    }
+    start = scenario.steps.index(scenario.step("to_khai_con"))
+    for step in scenario.steps[start:-1]:
+        section = root.locator(f'[data-egov-step="{step.id}"]')
+        expect(section.locator("[data-egov-step-title]")).to_be_focused()
+        expect(root.locator("[data-egov-step]")).to_have_count(1)
+        for text in step_texts.get(step.id, []):
+            assert text in section.text_content(), (step.id, text)
+        if step.id == "to_khai_con":
+            assert PLAIN["field_label"] in section.locator('label[for$="-ho_ten_con"]').text_content()
+            assert section.locator('[id$="-ho_ten_con-help"]').text_content() == PLAIN["field_help"]
+            assert section.locator('select[name="quan_he"] option[value="me"]').text_content() == PLAIN["option_label"]
+        assert injected_nodes(page) == []
+        if step.kind == "review":
+            break
+        fill_step_by_keyboard(page, step.id, correct_values(step, scenario.persona))
+        page.keyboard.press("Enter")
+
+    expect(root.locator('[data-egov-step="kiem_tra"]')).to_be_visible()
     # Any onerror handler has had its chance: the page loaded and every request finished.
     page.wait_for_load_state("networkidle")
     assert page.dialogs == []

@@ -93,6 +93,7 @@ def at_review(block_for):
     status, answer = call(block_for(), "submit_step", {"step_id": "dang_nhap", "values": LOGIN})
     assert status == 200, answer
     assert answer["result"]["passed"], answer
+    return answer
 
 
 def render(block):
@@ -119,6 +120,7 @@ def test_review_step_renders_toggles(block_for):
 
 
 def test_review_step_vietnamese_labels(block_for):
+    at_review(block_for)
     html = render(block_for())
 
     assert "Yêu cầu bổ sung hồ sơ" in html
@@ -129,13 +131,18 @@ def test_review_step_vietnamese_labels(block_for):
 
 
 def test_review_html_hides_answers(block_for):
+    step_html = at_review(block_for)["step_html"]
     html = render(block_for())
 
+    assert 'data-egov-step="tham_dinh"' in step_html
+    assert 'data-egov-step="tham_dinh"' in html
     for secret in SECRETS:
+        assert secret not in step_html
         assert secret not in html
 
 
 def test_review_ids_and_labels_resolve(block_for):
+    at_review(block_for)
     tree = etree.HTML(render(block_for()))
     ids = tree.xpath("//@id")
     references = " ".join(tree.xpath("//@aria-labelledby") + tree.xpath("//@aria-describedby")).split()

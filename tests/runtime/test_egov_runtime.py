@@ -129,11 +129,31 @@ def test_student_view_ships_vietnamese_js_catalog(make_block):
     assert any("var catalog = " in (resource.data or "") for resource in fragment.resources)
 
 
-def test_dom_ids_unique_per_block(make_block):
-    first = make_block()()
-    second = make_block()()
+def page_and_later_steps(block) -> str:
+    """Return the first page of ``block`` and the step_html of every later step, as one attempt reaches them."""
+    parts = [block.runtime.render(block, "student_view").body_html()]
+    for step_id, values in ANSWERS:
+        status, answer = call(block, "submit_step", {"step_id": step_id, "values": values})
+        assert status == 200, answer
+        parts.append(answer["step_html"])
+    return "".join(parts)
 
-    html = first.runtime.render(first, "student_view").body_html() + second.runtime.render(second, "student_view").body_html()
+
+def pages_of_attempt(block_for) -> list[str]:
+    """Return the student_view HTML at each step of one attempt, from the first step to the result."""
+    pages = []
+    for step_id, values in ANSWERS:
+        block = block_for()
+        pages.append(block.runtime.render(block, "student_view").body_html())
+        status, answer = call(block, "submit_step", {"step_id": step_id, "values": values})
+        assert status == 200, answer
+    block = block_for()
+    pages.append(block.runtime.render(block, "student_view").body_html())
+    return pages
+
+
+def test_dom_ids_unique_per_block(make_block):
+    html = page_and_later_steps(make_block()()) + page_and_later_steps(make_block()())
     ids = etree.HTML(f"<div>{html}</div>").xpath("//@id")
 
     assert len(ids) == len(set(ids))
@@ -141,16 +161,69 @@ def test_dom_ids_unique_per_block(make_block):
 
 
 def test_labels_point_at_controls(make_block):
+    pages = pages_of_attempt(make_block())
+    legends = 0
+    for page in pages:
+        tree = etree.HTML(page)
+        ids = set(tree.xpath("//@id"))
+        targets = tree.xpath("//label/@for")
+        described = " ".join(tree.xpath("//@aria-describedby")).split()
+
+        assert all(target in ids for target in targets)
+        assert all(target in ids for target in described)
+        legends += len(tree.xpath("//fieldset/legend"))
+
+    assert len(pages) == 8
+    assert legends > 0
+
+
+def test_student_view_has_only_current_step(make_block):
+    block_for = make_block()
+    login_page = etree.HTML(block_for().runtime.render(block_for(), "student_view").body_html())
+    call(block_for(), "submit_step", {"step_id": "dang_nhap", "values": LOGIN})
+    block = block_for()
+    trap_page = etree.HTML(block.runtime.render(block, "student_view").body_html())
+
+    assert login_page.xpath("//section/@data-egov-step") == ["dang_nhap"]
+    assert len(login_page.xpath("//form[@data-egov-form]")) == 1
+    assert len(login_page.xpath("//*[@data-egov-stepper-item]")) == 8
+    assert trap_page.xpath("//section/@data-egov-step") == ["tin_nhan_ho_tro"]
+    assert len(trap_page.xpath("//form[@data-egov-form]")) == 1
+    assert trap_page.xpath("//section/@hidden") == []
+
+
+def test_submit_step_returns_next_step_html(make_block):
     block = make_block()()
 
-    tree = etree.HTML(block.runtime.render(block, "student_view").body_html())
-    ids = set(tree.xpath("//@id"))
-    targets = tree.xpath("//label/@for")
-    described = " ".join(tree.xpath("//@aria-describedby")).split()
+    _status, answer = call(block, "submit_step", {"step_id": "dang_nhap", "values": LOGIN})
+    section = etree.HTML(answer["step_html"]).xpath("//section")
 
-    assert targets and all(target in ids for target in targets)
-    assert described and all(target in ids for target in described)
-    assert tree.xpath("//fieldset/legend")
+    assert answer["state"]["current_step"] == "tin_nhan_ho_tro"
+    assert [node.get("data-egov-step") for node in section] == ["tin_nhan_ho_tro"]
+    assert section[0].get("data-egov-kind") == "trap"
+    assert section[0].xpath(".//input[@name='action']")
+    assert "Bước 2/8" in answer["step_html"]
+
+
+def test_failed_step_sends_no_step_html(make_block):
+    block = make_block()()
+
+    _status, answer = call(block, "submit_step", {"step_id": "dang_nhap", "values": dict(LOGIN, otp="111111")})
+
+    assert answer["result"]["passed"] is False
+    assert answer["step_html"] is None
+
+
+def test_reset_returns_first_step_html(make_block):
+    block_for = make_block()
+    complete(block_for())
+
+    status, answer = call(block_for(), "reset")
+    section = etree.HTML(answer["step_html"]).xpath("//section")
+
+    assert status == 200
+    assert [node.get("data-egov-step") for node in section] == ["dang_nhap"]
+    assert section[0].xpath(".//form[@data-egov-form]")
 
 
 def test_get_state_returns_no_answers(make_block):
@@ -424,16 +497,36 @@ HOSTILE_XML = BIRTH_XML.replace('name="Lê Thị Hoa"', 'name="&lt;script&gt;ale
 
 
 def test_author_html_escaped_in_view(make_block):
-    block = make_block(HOSTILE_XML)()
+    block_for = make_block(HOSTILE_XML)
+    call(block_for(), "submit_step", {"step_id": "dang_nhap", "values": dict(LOGIN)})
+    call(block_for(), "submit_step", {"step_id": "tin_nhan_ho_tro", "values": {"action": "tu_choi"}})
+    block = block_for()
 
     html = block.runtime.render(block, "student_view").body_html()
 
+    assert 'data-egov-step="to_khai_con"' in html
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;Hoa" in html
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(2)&gt;Tên" in html
     assert "onclick" not in html
     assert "alert(3)" not in html
+
+
+def test_author_html_escaped_in_step_html(make_block):
+    block = make_block(HOSTILE_XML)()
+    call(block, "submit_step", {"step_id": "dang_nhap", "values": dict(LOGIN)})
+
+    _status, answer = call(block, "submit_step", {"step_id": "tin_nhan_ho_tro", "values": {"action": "tu_choi"}})
+    html = answer["step_html"]
+
+    assert 'data-egov-step="to_khai_con"' in html
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(2)&gt;Tên" in html
+    assert "Điền thông tin của con" in html
+    assert "onclick" not in html
+    assert "alert(3)" not in html
+    assert "<script" not in html
 
 
 def test_author_text_plain_in_json(make_block):

@@ -20,7 +20,11 @@ SUBMIT_KEYS = {"step_id", "values"}
 
 
 class EgovHandlersMixin:
-    """``submit_step``, ``get_state`` and ``reset``."""
+    """``submit_step``, ``get_state`` and ``reset``.
+
+    ``submit_step`` and ``reset`` return the new current step as ``step_html``,
+    rendered by ``render_step_html`` from the server's state, never from the request.
+    """
 
     def require_scenario(self):
         scenario = self.load_scenario()
@@ -75,9 +79,13 @@ class EgovHandlersMixin:
         if new_progress.completed:
             self.finish_attempt(scenario, new_progress)
 
+        state = self.state_payload(scenario)
         return {
             "result": {"passed": outcome.passed, "errors": outcome.errors, "feedback": outcome.feedback},
-            "state": self.state_payload(scenario),
+            "state": state,
+            # A failed step stays current and keeps what the learner typed, so only a passed step
+            # sends the HTML of the next one.
+            "step_html": self.render_step_html(scenario, state) if outcome.passed else None,
         }
 
     def finish_attempt(self, scenario, progress: engine.Progress) -> None:
@@ -120,7 +128,8 @@ class EgovHandlersMixin:
         self.runtime.publish(
             self, EVENT_RESET, {"attempt": self.attempt, "previous_attempt_completed": previous_completed}
         )
-        return {"state": self.state_payload(scenario)}
+        state = self.state_payload(scenario)
+        return {"state": state, "step_html": self.render_step_html(scenario, state)}
 
     def state_payload(self, scenario) -> dict:
         """Return what the learner view needs to show the current step. It contains no answers."""

@@ -19,6 +19,7 @@ from ..review_view import public_review_dossier, review_dossier_context
 from ..scoring import step_points
 
 TEMPLATE = "egov/templates/egov_simulation.html"
+STEP_TEMPLATE = "egov/templates/egov_step.html"
 CSS = "egov/static/css/egov_simulation.css"
 JS = "egov/static/js/egov_simulation.js"
 SCENARIOS_DIR = "egov/scenarios"
@@ -92,11 +93,30 @@ class EgovViewsMixin:
             "intro": sanitize_html(scenario.intro),
             "persona_name": persona.name,
             "persona_rows": persona_rows,
-            "steps": [self.step_context(step, suffix, index, len(scenario.steps)) for index, step in enumerate(scenario.steps)],
+            "steps": [{"id": step.id, "number": index + 1, "title": step.title} for index, step in enumerate(scenario.steps)],
+            "step_html": self.render_step_html(scenario, state),
             "state": state,
             "state_id": f"{suffix}-state",
             "progress_text": self._("Step {current}/{total}").format(current=state["current_index"], total=state["total_steps"]),
         }
+
+    def render_step_html(self, scenario: Scenario, state: dict) -> str:
+        """Render the section of the current step of ``state`` (a ``state_payload``) from the step template.
+
+        Only the current step is rendered, so the other steps add only their
+        stepper line to a page. The result is safe to insert as HTML because
+        the template escapes plain text and ``step_context`` passes author
+        HTML through ``sanitize_html``.
+        """
+        suffix = self.dom_suffix()
+        index = state["current_index"] - 1
+        step = scenario.steps[index]
+        context = {
+            "suffix": suffix,
+            "state": state,
+            "step": self.step_context(step, suffix, index, len(scenario.steps)),
+        }
+        return render_template(STEP_TEMPLATE, context, self.template_i18n())
 
     def step_context(self, step: Step, suffix: str, index: int, total: int) -> dict:
         base = f"{suffix}-{step.id}"

@@ -1,6 +1,7 @@
 /* Learner view of the egov_simulation XBlock. It shows the current step, sends what
    the learner entered and shows the server's verdict. The server decides correctness,
-   score and the next step, so this file contains no answers. No framework, no jQuery. */
+   score and the next step, and sends the next step's HTML, so this file contains no
+   answers. No framework, no jQuery. */
 function EgovSimulationBlock(runtime, element, args) {
   "use strict";
 
@@ -24,10 +25,6 @@ function EgovSimulationBlock(runtime, element, args) {
   var progress = root.querySelector("[data-egov-progress]");
   var resetButton = root.querySelector("[data-egov-reset]");
   var attemptsText = root.querySelector("[data-egov-attempts-text]");
-
-  function steps() {
-    return Array.prototype.slice.call(root.querySelectorAll("[data-egov-step]"));
-  }
 
   function currentSection() {
     return root.querySelector('[data-egov-step="' + state.current_step + '"]');
@@ -183,9 +180,6 @@ function EgovSimulationBlock(runtime, element, args) {
   }
 
   function render() {
-    steps().forEach(function (section) {
-      section.hidden = section.getAttribute("data-egov-step") !== state.current_step;
-    });
     var reached = true;
     Array.prototype.forEach.call(root.querySelectorAll("[data-egov-stepper-item]"), function (item) {
       var current = item.getAttribute("data-egov-stepper-item") === state.current_step;
@@ -242,14 +236,34 @@ function EgovSimulationBlock(runtime, element, args) {
     setToggle(button, button.getAttribute("aria-pressed") !== "true");
   }
 
-  function resetForms() {
-    Array.prototype.forEach.call(root.querySelectorAll("[data-egov-form]"), function (form) {
-      form.reset();
-      clearErrors(form);
+  function wireSection(section) {
+    Array.prototype.forEach.call(section.querySelectorAll("[data-egov-form]"), function (form) {
+      form.addEventListener("submit", onSubmit);
     });
-    Array.prototype.forEach.call(root.querySelectorAll('[data-egov-input="toggle"]'), function (button) {
-      setToggle(button, false);
+    Array.prototype.forEach.call(section.querySelectorAll('[data-egov-input="toggle"]'), function (button) {
+      button.addEventListener("click", onToggle);
     });
+  }
+
+  function showStep(html) {
+    // The server renders the step from its own state with the same template as the page
+    // (autoescaped, author HTML sanitised), so its HTML is inserted as it is.
+    if (typeof html !== "string") {
+      return;
+    }
+    var holder = document.createElement("template");
+    holder.innerHTML = html;
+    var section = holder.content.querySelector("[data-egov-step]");
+    var old = root.querySelector("[data-egov-step]");
+    if (!section) {
+      return;
+    }
+    if (old) {
+      old.parentNode.replaceChild(section, old);
+    } else {
+      root.insertBefore(section, root.querySelector("[data-egov-attempts]"));
+    }
+    wireSection(section);
   }
 
   function onSubmit(event) {
@@ -278,6 +292,9 @@ function EgovSimulationBlock(runtime, element, args) {
         showErrors(section, answer.body.result.errors);
         return;
       }
+      if (answer.body.step_html) {
+        showStep(answer.body.step_html);
+      }
       render();
       var message = answer.body.result.feedback || gettext("Step completed.");
       if (state.completed && section.getAttribute("data-egov-kind") === "review_dossier") {
@@ -302,19 +319,14 @@ function EgovSimulationBlock(runtime, element, args) {
         return;
       }
       state = answer.body.state;
-      resetForms();
+      showStep(answer.body.step_html);
       render();
       announce(gettext("A new attempt has started."));
       focusCurrentTitle();
     });
   }
 
-  Array.prototype.forEach.call(root.querySelectorAll("[data-egov-form]"), function (form) {
-    form.addEventListener("submit", onSubmit);
-  });
-  Array.prototype.forEach.call(root.querySelectorAll('[data-egov-input="toggle"]'), function (button) {
-    button.addEventListener("click", onToggle);
-  });
+  wireSection(root);
   resetButton.addEventListener("click", onReset);
   render();
 }
