@@ -32,11 +32,13 @@ urlpatterns = [
         r"^aside_handler/(?P<aside_id>[^/]+)/(?P<handler_slug>[^/]*)(?:/(?P<suffix>.*))?$",
         workbench_views.aside_handler, {"authenticated": True}, name="aside_handler",
     ),
-    re_path(r"^resource/(?P<block_type>[^/]+)/(?P<resource>.*)$", workbench_views.package_resource,
-            name="package_resource"),
+    re_path(r"^resource/(?P<block_type>[^/]+)/(?P<resource>.*)$",
+            views.cache_package_files(workbench_views.package_resource), name="package_resource"),
     # The workbench's jQuery and JS runtime (1.js), served without DEBUG because the preview
-    # always runs on loopback; staticfiles refuses this in production set-ups.
-    re_path(r"^static/(?P<path>.+)$", serve_static, {"insecure": True}, name="preview_runtime_static"),
+    # always runs on loopback; staticfiles refuses this in production set-ups. Unit and block pages
+    # inline these files (inline.py), and browsers fetch them here only for scripts that load them later.
+    re_path(r"^static/(?P<path>.+)$", views.cache_package_files(serve_static), {"insecure": True},
+            name="preview_runtime_static"),
 ]
 
 # Django calls this view for every Http404 when DEBUG is off (the preview's default).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import mimetypes
 import os
@@ -10,10 +11,13 @@ from urllib.parse import quote
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.html import escape
+from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+from django.views.static import was_modified_since
 from web_fragments.fragment import Fragment
 from workbench import views as workbench_views
 from workbench.runtime import WorkbenchRuntime
@@ -23,12 +27,17 @@ from digital_skills_xblocks.common.sanitize import sanitize_html
 from digital_skills_xblocks.olx.reader import OlxNode, about_html, html_body
 
 from .courses import REGISTRY, PreviewCourse, Unit, block_key
+from .inline import inline_static_css, page_resources_html
 
 log = logging.getLogger(__name__)
 
 DEFAULT_STUDENT = "student_1"
 STUDENT_COOKIE = "digital_skills_student"
 STUDENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+PREVIEW_CSS = "preview/preview.css"
+# Package files (the workbench's scripts, XBlock package resources) change only when a package is
+# installed again, so browsers may keep them for an hour without asking.
+PACKAGE_FILE_MAX_AGE = 3600
 STATIC_LINK = re.compile(r"""(?P<attribute>\b(?:src|href)=)(?P<quote>["'])/static/""")
 
 
@@ -78,6 +87,8 @@ def page_context(request: HttpRequest, **values) -> dict:
         "other_language": other,
         "other_language_name": "English" if other == "en" else "Tiếng Việt",
         "student_id": student_id(request),
+        # A file of this package, never author text. base.html puts it in a <style> element.
+        "preview_css": mark_safe(inline_static_css(PREVIEW_CSS) or ""),
     })
     return values
 
@@ -166,6 +177,7 @@ def unit_page(request: HttpRequest, slug: str, unit_key: str) -> HttpResponse:
         blocks.append({"node": node, "html": mark_safe(fragment.body_html()),
                        "key": authoring_key(course, unit, node)})
 
+    head_html, foot_html = page_resources_html(page)
     previous_unit = course.units[unit.index - 1] if unit.index > 0 else None
     next_unit = course.units[unit.index + 1] if unit.index + 1 < len(course.units) else None
     context = page_context(
@@ -173,8 +185,9 @@ def unit_page(request: HttpRequest, slug: str, unit_key: str) -> HttpResponse:
         course=course,
         unit=unit,
         blocks=blocks,
-        head_html=mark_safe(page.head_html()),
-        foot_html=mark_safe(page.foot_html()),
+        # Package files and the blocks' own resources, escaped so that none ends its element early.
+        head_html=mark_safe(head_html),
+        foot_html=mark_safe(foot_html),
         previous_unit=previous_unit,
         next_unit=next_unit,
         position=unit.index + 1,
@@ -218,6 +231,7 @@ def block_page(request: HttpRequest, slug: str, unit_key: str, key: str, view: s
         log.exception("Rendering %s of %s failed", view, usage_id)
         fragment = error_fragment(node, f"{type(error).__name__}: {error}")
 
+    head_html, foot_html = page_resources_html(fragment)
     context = page_context(
         request,
         course=course,
@@ -228,8 +242,8 @@ def block_page(request: HttpRequest, slug: str, unit_key: str, key: str, view: s
         block_key=key,
         # The block's own studio_view or author_view, which escapes or sanitises author text itself.
         block_html=mark_safe(fragment.body_html()),
-        head_html=mark_safe(fragment.head_html()),
-        foot_html=mark_safe(fragment.foot_html()),
+        head_html=mark_safe(head_html),
+        foot_html=mark_safe(foot_html),
     )
     return remember_student(request, render(request, "preview/block.html", context), student)
 
@@ -291,12 +305,31 @@ def course_static(request: HttpRequest, slug: str, path: str) -> HttpResponse:
     target = os.path.realpath(os.path.join(root, *path.split("/")))
     if not target.startswith(root + os.sep) or not os.path.isfile(target):
         raise Http404("No such file")
-    content_type, _encoding = mimetypes.guess_type(target)
-    response = FileResponse(open(target, "rb"), content_type=content_type or "application/octet-stream")
+    modified = os.stat(target).st_mtime
+    if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), modified):
+        response = HttpResponse(status=304)
+    else:
+        content_type, _encoding = mimetypes.guess_type(target)
+        response = FileResponse(open(target, "rb"), content_type=content_type or "application/octet-stream")
+    response["Last-Modified"] = http_date(modified)
+    # Authors edit these files while they preview, so browsers must check them on every use.
+    response["Cache-Control"] = "no-cache"
     response["X-Content-Type-Options"] = "nosniff"
     # Course files may be HTML or SVG with scripts: keep them away from the preview's origin.
     response["Content-Security-Policy"] = "sandbox"
     return response
+
+
+def cache_package_files(view):
+    """Wrap a view of package files so that its responses carry ``Cache-Control: public, max-age``."""
+    @functools.wraps(view)
+    def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code in (200, 304):
+            patch_cache_control(response, public=True, max_age=PACKAGE_FILE_MAX_AGE)
+        return response
+
+    return cached_view
 
 
 # The LMS exempts XBlock handlers from CSRF checks too (its handle_xblock_callback view).
