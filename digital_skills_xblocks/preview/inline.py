@@ -16,6 +16,7 @@ import os
 import re
 from urllib.parse import urljoin, urlsplit
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import Resolver404, resolve
 from django.utils.html import escape
@@ -129,6 +130,8 @@ def read_package_resource(block_type: str, resource: str) -> bytes | None:
 
 def inline_static_css(path: str) -> str | None:
     """Return a file of the static folders as CSS that can sit inside ``<style>``, or None when it is missing."""
+    if not getattr(settings, "PREVIEW_INLINE_RESOURCES", True):
+        return None
     data = read_static_file(path)
     if data is None:
         return None
@@ -165,6 +168,8 @@ def page_resources_html(fragment: Fragment) -> tuple[str, str]:
 
     A resource added for both places is kept in the head, which the browser runs first.
     """
+    if not getattr(settings, "PREVIEW_INLINE_RESOURCES", True):
+        return fragment.head_html(), fragment.foot_html()
     seen: set = set()
     html: dict[str, list[str]] = {"head": [], "foot": []}
     for placement in ("head", "foot"):

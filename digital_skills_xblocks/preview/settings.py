@@ -69,6 +69,11 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 STATIC_URL = "/static/"
 STATIC_ROOT = os.path.abspath(os.path.join("var", "static"))
 
+# Inline the runtime's and the blocks' scripts and styles into each page, so a page needs one
+# round trip; DIGITAL_SKILLS_PREVIEW_INLINE=0 serves them as separate files (the benchmark
+# counts a block's bytes per file that way).
+PREVIEW_INLINE_RESOURCES = os.environ.get("DIGITAL_SKILLS_PREVIEW_INLINE", "1") != "0"
+
 WORKBENCH = {
     "reset_state_on_restart": False,
     "services": {

@@ -213,3 +213,14 @@ def test_pages_inline_preview_stylesheet(client):
         html = client.get(path).content.decode()
         assert re.search(r"<style>[^<]*\.site-header", html), path
         assert "preview.css" not in html, path
+
+
+def test_inlining_switched_off_serves_files(client):
+    with override_settings(PREVIEW_INLINE_RESOURCES=False):
+        html = client.get("/courses/khoa-mo-phong/units/don_vi_2/?student=nguoi_hoc_inline").content.decode()
+    page = parse(html)
+
+    sources = [attrs["src"] for tag, attrs in page.tags if tag == "script" and "src" in attrs]
+    assert any(source.startswith("/static/workbench/") for source in sources)
+    stylesheets = [attrs["href"] for tag, attrs in page.tags if tag == "link" and attrs.get("rel") == "stylesheet"]
+    assert any(href.startswith("/static/preview/") for href in stylesheets)
