@@ -179,13 +179,7 @@ class QuizStudioMixin(StudioHandlersMixin):
         state = {
             "block_id": str(self.scope_ids.usage_id),
             "display_name": self.display_name,
-            "settings": {
-                "max_attempts": self.max_attempts,
-                "passing_percentage": self.passing_percentage,
-                "show_answers": self.show_answers,
-                "allow_reset": self.allow_reset,
-                "weight": self.weight,
-            },
+            "settings": self.settings_data(),
             "attempt": 1,
             "attempts_used": 0,
             "attempts_left": self.max_attempts if self.max_attempts > 0 else None,

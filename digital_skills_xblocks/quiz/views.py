@@ -144,19 +144,23 @@ class QuizViewsMixin:
             "recommendations": recommendations,
         }
 
+    def settings_data(self) -> dict:
+        """Return the author's settings as the learner view and the mobile apps receive them."""
+        return {
+            "max_attempts": self.max_attempts,
+            "passing_percentage": self.passing_percentage,
+            "show_answers": self.show_answers,
+            "allow_reset": self.allow_reset,
+            "weight": self.weight,
+        }
+
     def state_data(self) -> dict:
         """Return the learner's view of the quiz as JSON: no answers unless the policy allows them."""
         quiz, problems = self.load_quiz()
         data = {
             "block_id": str(self.scope_ids.usage_id),
             "display_name": self.display_name,
-            "settings": {
-                "max_attempts": self.max_attempts,
-                "passing_percentage": self.passing_percentage,
-                "show_answers": self.show_answers,
-                "allow_reset": self.allow_reset,
-                "weight": self.weight,
-            },
+            "settings": self.settings_data(),
             "attempt": self.attempt,
             "attempts_used": self.attempts_used,
             "attempts_left": self.attempts_left(),
