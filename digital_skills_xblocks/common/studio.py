@@ -90,7 +90,7 @@ def problem_json(problem: Problem, translate: Translate = str) -> dict:
 
 
 def answers_rejected_content(handler):
-    """Turn ``ContentRejected`` raised below ``validated_json_handler`` into a 400 JSON answer listing every problem.
+    """Turn ``ContentRejected`` raised below ``validated_json_handler`` into a 400 JSON response listing every problem.
 
     Put it between ``@XBlock.handler`` and ``@validated_json_handler``.
     """

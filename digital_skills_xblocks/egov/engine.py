@@ -27,7 +27,7 @@ _AMOUNT_SEPARATORS = re.compile(r"[\s.,]|đồng|đ|vnd", re.IGNORECASE)
 
 
 def gettext_noop(message: str) -> str:
-    """Mark ``message`` for the catalogs; the block translates it when it answers."""
+    """Mark ``message`` for the catalogs; the block translates it when it builds the response."""
     return message
 
 
