@@ -66,6 +66,17 @@ class ContentTemplate:
     settings: dict = field(default_factory=dict)
 
 
+def find_template(templates: list[ContentTemplate], template_id: object,
+                  id_pattern: re.Pattern) -> ContentTemplate | None:
+    """Return the template of ``templates`` whose id is ``template_id``, or None for an unknown or malformed id."""
+    if not isinstance(template_id, str) or not id_pattern.match(template_id):
+        return None
+    for template in templates:
+        if template.id == template_id:
+            return template
+    return None
+
+
 class ContentRejected(Exception):
     """Raised by a save handler body when the request has problems; nothing has been saved."""
 
@@ -228,13 +239,19 @@ def settings_context(block, specs: tuple[SettingSpec, ...], translate: Translate
     inputs = []
     for spec in specs:
         value = getattr(block, spec.name)
+        if value is None:
+            shown = ""
+        elif isinstance(value, float):
+            shown = f"{value:g}"
+        else:
+            shown = value
         inputs.append({
             "name": spec.name,
             "kind": spec.kind,
             "id": f"{dom_prefix}-{spec.name}",
             "label": _(spec.label),
             "help": _(spec.help) if spec.help else "",
-            "value": "" if value is None else (f"{value:g}" if isinstance(value, float) else value),
+            "value": shown,
             "checked": bool(value) if spec.kind == "boolean" else False,
             "min": "" if spec.minimum is None else f"{spec.minimum:g}",
             "max": "" if spec.maximum is None else f"{spec.maximum:g}",

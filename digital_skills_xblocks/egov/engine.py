@@ -3,8 +3,8 @@
 The client sends only what the learner entered; this module decides whether
 the step passes, which feedback to show, and which step comes next. Shape
 errors (unknown step or field, wrong type, oversized value) raise
-``SubmissionError`` before anything is checked, so the caller can answer 4xx
-and keep the learner's state unchanged.
+``SubmissionError`` before anything is checked, so the caller can respond with a
+4xx error and keep the learner's state unchanged.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class SubmissionError(Exception):
 
 @dataclass(frozen=True)
 class Progress:
-    """Where a learner is in one attempt.
+    """The learner's position and record in one attempt.
 
     ``values`` stores, per form step, the values needed for the review summary;
     nothing from login steps (password, OTP) is stored.

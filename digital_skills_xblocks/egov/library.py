@@ -13,7 +13,7 @@ import re
 from importlib import resources
 
 from digital_skills_xblocks.common.safe_xml import UnsafeXMLError, parse_xml
-from digital_skills_xblocks.common.studio import ContentTemplate
+from digital_skills_xblocks.common.studio import ContentTemplate, find_template as find_template_in
 
 from .olx import ROOT_TAG, serialize_children
 
@@ -65,11 +65,6 @@ def load_templates() -> list[ContentTemplate]:
     return templates
 
 
-def find_template(template_id: str) -> ContentTemplate | None:
+def find_template(template_id: object) -> ContentTemplate | None:
     """Return the template with ``template_id``, or None."""
-    if not isinstance(template_id, str) or not TEMPLATE_ID.match(template_id):
-        return None
-    for template in load_templates():
-        if template.id == template_id:
-            return template
-    return None
+    return find_template_in(load_templates(), template_id, TEMPLATE_ID)

@@ -16,7 +16,7 @@ TRAP_CHANNELS = ("sms", "call", "chat", "email")
 # The decisions an official can take on a received dossier: accept it, request
 # more documents ("yêu cầu bổ sung") or refuse it.
 DOSSIER_DECISIONS = ("accept", "request_more", "refuse")
-# What a dossier item shows: an e-form field with its value, or an attachment.
+# Kinds of dossier item: an e-form field with its value, or an attachment.
 DOSSIER_ITEM_TYPES = ("field", "attachment")
 
 # The persona attributes every scenario must define, in the order of the persona card.

@@ -53,7 +53,7 @@ RED_FLAGS = "red_flags"
 QUESTION_TYPES = (SINGLE_CHOICE, MULTIPLE_RESPONSE, TRUE_FALSE, ORDERING, RED_FLAGS)
 
 MESSAGE_KINDS = ("sms", "chat", "email", "web")
-# Where a part of a red-flags message is drawn: the header fields or the body.
+# Places a part of a red-flags message can sit: a header field or the body.
 PART_FIELDS = ("sender", "subject", "address", "body")
 
 SHOW_ANSWERS = ("never", "after_submission", "after_last_attempt", "after_passing")

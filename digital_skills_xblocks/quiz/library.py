@@ -14,7 +14,7 @@ from importlib import resources
 from lxml import etree
 
 from digital_skills_xblocks.common.safe_xml import UnsafeXMLError, parse_xml
-from digital_skills_xblocks.common.studio import ContentTemplate
+from digital_skills_xblocks.common.studio import ContentTemplate, find_template as find_template_in
 
 from .bank import ROOT_TAG
 from .content import SETTINGS_ATTRIBUTES
@@ -59,9 +59,4 @@ def load_templates() -> list[ContentTemplate]:
 
 def find_template(template_id: object) -> ContentTemplate | None:
     """Return the template with ``template_id``, or None."""
-    if not isinstance(template_id, str) or not TEMPLATE_ID.match(template_id):
-        return None
-    for template in load_templates():
-        if template.id == template_id:
-            return template
-    return None
+    return find_template_in(load_templates(), template_id, TEMPLATE_ID)

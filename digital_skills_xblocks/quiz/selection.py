@@ -22,7 +22,7 @@ def attempt_seed(anonymous_user_id: str, usage_id: str, attempt: int) -> int:
 
 @dataclass(frozen=True)
 class Layout:
-    """What one attempt shows: question ids in order and, per question, its choice ids in order."""
+    """The draw of one attempt: question ids in order and, per question, its choice ids in order."""
 
     question_ids: tuple[str, ...]
     choice_orders: dict[str, tuple[str, ...]]

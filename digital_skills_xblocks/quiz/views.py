@@ -251,7 +251,12 @@ class QuizViewsMixin:
             question_id = question["id"]
             answer = answers.get(question_id)
             question_review = review.get(question_id)
-            chosen = set(answer) if isinstance(answer, list) else ({answer} if answer else set())
+            if isinstance(answer, list):
+                chosen = set(answer)
+            elif answer:
+                chosen = {answer}
+            else:
+                chosen = set()
             choices = question["choices"]
             if question["type"] == ORDERING and isinstance(answer, list):
                 by_id = {choice["id"]: choice for choice in choices}
