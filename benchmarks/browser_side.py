@@ -35,6 +35,8 @@ RUNTIME_PREFIXES = ("/static/workbench/", "/static/preview/")
 SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 500 * 1000 / 8 * 0.8,
            "uploadThroughput": 500 * 1000 / 8 * 0.8}
 CPU_SLOWDOWN = 4
+# The key of the slow-3G time of the simulation unit served with the workbench's jQuery runtime.
+WITH_JQUERY = "egov_simulation, workbench jQuery runtime"
 
 
 def write_course(root: Path) -> None:

@@ -15,9 +15,13 @@ row is written back in one query when the outermost ``handle`` or ``render``
 ends. Rows are the workbench's own rows, stored as the workbench stores them,
 so a plain ``WorkbenchRuntime`` reads back what this one writes.
 
-NOTE: content and settings rows are loaded once per request as well. The LMS
-reads those from the modulestore, which usually has them in memory, so this
-layer still overstates their cost a little.
+Fields the course team writes (content, settings, children, parent) come from
+the modulestore in the LMS, which has them in memory after the first request.
+Here they are read from their row once per process and kept until a write
+through this layer changes that row. Learner rows and the shared
+``user_state_summary`` are read from the database on every request. The
+workbench keeps settings and ``user_state_summary`` in one row, so a write of
+a summary field also drops the process copy of that row.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from xblock.fields import Scope
 from xblock.runtime import KeyValueStore, KvsFieldData
 
 RowKey = tuple[str, str, Any]
+# Scopes whose values the LMS reads from the modulestore rather than from learner tables.
+AUTHORED_SCOPES = (Scope.content, Scope.settings, Scope.children, Scope.parent)
 
 
 def row_lookup(key: KeyValueStore.Key) -> dict[str, Any]:
@@ -74,6 +80,9 @@ class RequestCachedKeyValueStore(KeyValueStore):
     with the workbench's store.
     """
 
+    # Rows of authored scopes, shared by every runtime of the process, as a modulestore's cache.
+    _authored_rows: dict[RowKey, _Row] = {}
+
     def __init__(self) -> None:
         self._rows: dict[RowKey, _Row] = {}
         self._depth = 0
@@ -110,16 +119,39 @@ class RequestCachedKeyValueStore(KeyValueStore):
             else:
                 XBlockState.objects.filter(pk=row.primary_key).update(state=text)
             row.dirty = False
+            self._authored_rows.pop(self._row_key(row.lookup), None)
+
+    @staticmethod
+    def _row_key(lookup: dict[str, Any]) -> RowKey:
+        return (lookup["scope"], lookup["scope_id"], lookup["user_id"])
+
+    @staticmethod
+    def _load(lookup: dict[str, Any]) -> _Row:
+        # The workbench keeps at most one row per lookup (it only ever uses get_or_create).
+        return _Row(lookup, XBlockState.objects.filter(**lookup).order_by("pk").first())
 
     def _row(self, key: KeyValueStore.Key) -> _Row:
+        """Return the request's copy of the row that holds ``key``, loading it on first use."""
         lookup = row_lookup(key)
-        row_key = (lookup["scope"], lookup["scope_id"], lookup["user_id"])
+        row_key = self._row_key(lookup)
         row = self._rows.get(row_key)
         if row is None:
-            # The workbench keeps at most one row per lookup (it only ever uses get_or_create).
-            record = XBlockState.objects.filter(**lookup).order_by("pk").first()
-            row = _Row(lookup, record)
+            row = self._load(lookup)
             self._rows[row_key] = row
+        return row
+
+    def _read_row(self, key: KeyValueStore.Key) -> _Row:
+        """Return the row to read ``key`` from: the process copy for authored scopes, else the request's copy."""
+        if key.scope not in AUTHORED_SCOPES:
+            return self._row(key)
+        lookup = row_lookup(key)
+        row_key = self._row_key(lookup)
+        if row_key in self._rows:  # changed in this request
+            return self._rows[row_key]
+        row = self._authored_rows.get(row_key)
+        if row is None:
+            row = self._load(lookup)
+            self._authored_rows[row_key] = row
         return row
 
     def _changed(self) -> None:
@@ -128,7 +160,7 @@ class RequestCachedKeyValueStore(KeyValueStore):
             self._rows.clear()
 
     def get(self, key: KeyValueStore.Key) -> Any:
-        value = self._row(key).fields[key.field_name]
+        value = self._read_row(key).fields[key.field_name]
         # The workbench decodes JSON on every read, so callers never share one mutable value.
         return copy.deepcopy(value) if isinstance(value, (dict, list)) else value
 
@@ -150,7 +182,7 @@ class RequestCachedKeyValueStore(KeyValueStore):
         self._changed()
 
     def has(self, key: KeyValueStore.Key) -> bool:
-        return key.field_name in self._row(key).fields
+        return key.field_name in self._read_row(key).fields
 
 
 class LmsLikeRuntime(WorkbenchRuntime):

@@ -128,6 +128,9 @@ def main() -> None:
         per_file = start_process([str(course)], db_path=str(Path(folder) / "per-file.sqlite3"),
                                  env={"DIGITAL_SKILLS_PREVIEW_INLINE": "0"})
         inlined = start_process([str(course)], db_path=str(Path(folder) / "inlined.sqlite3"))
+        # The same pages with the workbench's jQuery runtime in place of the preview's light one.
+        with_jquery = start_process([str(course)], db_path=str(Path(folder) / "jquery.sqlite3"),
+                                    env={"DIGITAL_SKILLS_PREVIEW_LIGHT_RUNTIME": "0"})
         try:
             with sync_playwright() as playwright:
                 browser = browser_side.launch(playwright)
@@ -136,10 +139,13 @@ def main() -> None:
                 print("slow 3G...", flush=True)
                 results["slow"] = {name: browser_side.time_to_usable(browser, inlined.url, name, SLOW_RUNS)
                                    for name in ("runtime page only", "egov_simulation")}
+                results["slow"][browser_side.WITH_JQUERY] = browser_side.time_to_usable(
+                    browser, with_jquery.url, "egov_simulation", SLOW_RUNS)
                 browser.close()
         finally:
             per_file.stop()
             inlined.stop()
+            with_jquery.stop()
 
     print("validate and pack the curriculum...", flush=True)
     results["curriculum"] = curriculum_times()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -21,6 +23,9 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+# Callers pass author content, which every render and handler call cleans again; the result
+# depends only on the text, so each distinct text is cleaned once per process.
+@lru_cache(maxsize=4096)
 def sanitize_html(html: str) -> str:
     """Return ``html`` with scripts, event handlers, styles and unknown tags removed."""
     return nh3.clean(
@@ -33,6 +38,7 @@ def sanitize_html(html: str) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
 def plain_text(html: str) -> str:
     """Return the text of ``html`` with every tag removed, for titles and labels."""
     return nh3.clean(html or "", tags=set(), attributes={})

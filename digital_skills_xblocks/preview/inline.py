@@ -3,8 +3,9 @@
 On Chrome DevTools' "Slow 3G" profile one round trip costs 2,000 ms, and a
 ``<script src>`` or ``<link rel=stylesheet>`` in the page starts another one
 after the HTML has arrived. The unit page therefore inlines the files of its
-fragments' ``url`` resources: the workbench's jQuery and JS runtime, other
-files under ``/static/`` and the XBlocks' package resources under
+fragments' ``url`` resources: the XBlock JS runtime (the workbench's jQuery
+and runtime/1.js, or the preview's runtime.js), other files under
+``/static/`` and the XBlocks' package resources under
 ``/resource/``. Only files of installed packages are inlined. Course files
 (``/courses/<slug>/static/``) and other addresses keep their external element.
 """

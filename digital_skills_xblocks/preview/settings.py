@@ -74,6 +74,11 @@ STATIC_ROOT = os.path.abspath(os.path.join("var", "static"))
 # counts a block's bytes per file that way).
 PREVIEW_INLINE_RESOURCES = os.environ.get("DIGITAL_SKILLS_PREVIEW_INLINE", "1") != "0"
 
+# Unit pages whose XBlocks all come from this package load preview/runtime.js, an XBlock JS
+# runtime without jQuery, in place of the workbench's jQuery and runtime/1.js (light_runtime.py).
+# DIGITAL_SKILLS_PREVIEW_LIGHT_RUNTIME=0 keeps the workbench's runtime on every page.
+PREVIEW_LIGHT_RUNTIME = os.environ.get("DIGITAL_SKILLS_PREVIEW_LIGHT_RUNTIME", "1") != "0"
+
 WORKBENCH = {
     "reset_state_on_restart": False,
     "services": {

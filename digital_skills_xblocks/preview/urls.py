@@ -34,9 +34,10 @@ urlpatterns = [
     ),
     re_path(r"^resource/(?P<block_type>[^/]+)/(?P<resource>.*)$",
             views.cache_package_files(workbench_views.package_resource), name="package_resource"),
-    # The workbench's jQuery and JS runtime (1.js), served without DEBUG because the preview
-    # always runs on loopback; staticfiles refuses this in production set-ups. Unit and block pages
-    # inline these files (inline.py), and browsers fetch them here only for scripts that load them later.
+    # The workbench's jQuery and JS runtime (1.js) and the preview's own runtime.js and stylesheet.
+    # They are served without DEBUG because the preview always runs on loopback, which staticfiles
+    # rejects in production set-ups. Unit and block pages inline these files (inline.py), so browsers
+    # fetch them here only for scripts that load them later or when DIGITAL_SKILLS_PREVIEW_INLINE=0.
     re_path(r"^static/(?P<path>.+)$", views.cache_package_files(serve_static), {"insecure": True},
             name="preview_runtime_static"),
 ]

@@ -28,6 +28,7 @@ from digital_skills_xblocks.olx.reader import OlxNode, about_html, html_body
 
 from .courses import REGISTRY, PreviewCourse, Unit, block_key
 from .inline import inline_static_css, page_resources_html
+from .light_runtime import RecordingRuntime, light_runtime_allowed, with_light_runtime
 
 log = logging.getLogger(__name__)
 
@@ -116,27 +117,33 @@ def rewrite_static_links(html: str, course: PreviewCourse) -> str:
     return STATIC_LINK.sub(lambda match: f"{match.group('attribute')}{match.group('quote')}{prefix}", html)
 
 
-def render_child(course: PreviewCourse, node: OlxNode, student: str) -> Fragment:
-    """Render one block of a unit: html from the files, an XBlock in the runtime, or a placeholder."""
+def render_child(course: PreviewCourse, node: OlxNode, student: str) -> tuple[Fragment, list[type]]:
+    """Render one block of a unit: html from the files, an XBlock in the runtime, or a placeholder.
+
+    Also return the classes of the XBlocks and asides that the runtime rendered,
+    which is empty for html blocks, placeholders and blocks that failed.
+    """
     if node.tag == "html":
         html = rewrite_static_links(sanitize_html(html_body(course.export, node)), course)
-        return Fragment(f'<div class="preview-html">{html}</div>')
+        return Fragment(f'<div class="preview-html">{html}</div>'), []
 
     usage_id = course.usage_ids.get(id(node))
     if usage_id is not None:
+        runtime = RecordingRuntime(student)
         try:
-            block = WorkbenchRuntime(student).get_block(usage_id)
-            return block.render("student_view", {})
+            block = runtime.get_block(usage_id)
+            return block.render("student_view", {}), runtime.rendered_classes
         except Exception as error:  # pylint: disable=broad-except
             log.exception("Rendering %s failed for student %s", usage_id, student)
-            return error_fragment(node, f"{type(error).__name__}: {error}")
+            return error_fragment(node, f"{type(error).__name__}: {error}"), []
     if id(node) in course.load_errors:
-        return error_fragment(node, course.load_errors[id(node)])
+        return error_fragment(node, course.load_errors[id(node)]), []
 
     message = _("Blocks of type “{type}” are not supported in the preview yet.").format(type=node.tag)
-    return Fragment(
+    placeholder = Fragment(
         f'<div class="preview-placeholder" data-block-type="{escape(node.tag)}"><p>{escape(message)}</p></div>'
     )
+    return placeholder, []
 
 
 def error_fragment(node: OlxNode, detail: str) -> Fragment:
@@ -170,12 +177,16 @@ def unit_page(request: HttpRequest, slug: str, unit_key: str) -> HttpResponse:
     page = Fragment()
     seen: set = set()
     blocks = []
+    rendered_classes: list[type] = []
     for node in unit.node.children:
-        fragment = render_child(course, node, student)
+        fragment, classes = render_child(course, node, student)
         merge_resources(page, fragment, seen)
+        rendered_classes.extend(classes)
         # The body is sanitised author HTML, a placeholder built here, or the block's own view.
         blocks.append({"node": node, "html": mark_safe(fragment.body_html()),
                        "key": authoring_key(course, unit, node)})
+    if light_runtime_allowed(rendered_classes):
+        page = with_light_runtime(page)
 
     head_html, foot_html = page_resources_html(page)
     previous_unit = course.units[unit.index - 1] if unit.index > 0 else None

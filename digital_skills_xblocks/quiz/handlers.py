@@ -39,7 +39,8 @@ class QuizHandlersMixin:
         return quiz
 
     def _response(self) -> dict:
-        return {"state": self.state_data(), "html": self.render_body()}
+        state = self.state_data()
+        return {"state": state, "html": self.render_body(state)}
 
     @XBlock.handler
     @validated_json_handler(max_bytes=MAX_SUBMIT_BYTES)

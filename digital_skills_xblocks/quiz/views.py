@@ -297,8 +297,11 @@ class QuizViewsMixin:
 
         result = state["result"]
         if result:
-            for area in result["profile"]:
-                area["points_text"] = f"{number_text(area['earned'])} / {number_text(area['possible'])}"
+            # Copies, so that the state a handler also returns as JSON keeps its documented keys.
+            result = dict(result, profile=[
+                dict(area, points_text=f"{number_text(area['earned'])} / {number_text(area['possible'])}")
+                for area in result["profile"]
+            ])
         context = {
             "t": self.template_texts(),
             "texts": self.texts(state),
@@ -356,9 +359,12 @@ class QuizViewsMixin:
         rows = question_rows(self.stats, quiz) if quiz else []
         return {"rows": rows, "csv_url": self.runtime.handler_url(self, "stats_csv")}
 
-    def render_body(self) -> str:
-        """Return the HTML inside the block's wrapper; handlers send it again after each change."""
-        context = self.template_context()
+    def render_body(self, state: dict | None = None) -> str:
+        """Return the HTML inside the block's wrapper; handlers send it again after each change.
+
+        ``state`` is ``state_data()`` when the caller has it already.
+        """
+        context = self.template_context(state)
         self.save()
         return render_template("quiz/templates/body.html", context, self.runtime.service(self, "i18n"))
 
