@@ -14,12 +14,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 
 from .handlers import HandlerError, json_response, validated_json_handler
 from .problems import Problem
 from .resources import load_text, render_template
+from .safe_xml import UnsafeXMLError, parse_xml, xml_error_text
 
 # A scenario or a question pool of 500 questions stays well under the XML limit of safe_xml.
 MAX_STUDIO_REQUEST_BYTES = 3 * 1024 * 1024
@@ -145,6 +147,29 @@ def content_character_problem(content: str, translate: Translate) -> Problem | N
         _("Delete it; it often comes from copying text out of a PDF or a word processor."),
         location="content", line=found[1],
     )
+
+
+def parse_editor_olx(content: object, translate: Translate, missing: str,
+                     invalid: str) -> tuple[etree._Element | None, list[Problem]]:
+    """Parse the OLX text of a Studio editor and return its root element, or None with the problem that stops the check.
+
+    ``missing`` and ``invalid`` are the block's msgids for a request without
+    the text and for text that is not safe XML; ``invalid`` takes ``{error}``.
+    """
+    _ = translate
+    if not isinstance(content, str):
+        return None, [Problem(_(missing), location="content")]
+    bad_character = content_character_problem(content, _)
+    if bad_character is not None:
+        return None, [bad_character]
+    try:
+        return parse_xml(content), []
+    except UnsafeXMLError as error:
+        return None, [Problem(
+            _(invalid).format(error=xml_error_text(error, _)),
+            _("Correct the XML at that line. DOCTYPE and entity declarations are never accepted."),
+            location="content", line=error.line,
+        )]
 
 
 def check_settings(specs: tuple[SettingSpec, ...], values: object, translate: Translate) -> tuple[dict, list[Problem]]:

@@ -24,7 +24,7 @@ from typing import Callable, Iterator
 from lxml import etree
 
 from digital_skills_xblocks.common.problems import Problem
-from digital_skills_xblocks.common.safe_xml import UnsafeXMLError, parse_xml
+from digital_skills_xblocks.common.safe_xml import UnsafeXMLError, parse_xml, xml_error_text
 
 Translate = Callable[[str], str]
 
@@ -50,41 +50,6 @@ STATIC_REFERENCE = re.compile(r"""["'(]/static/([^"'()\s?#]+)""")
 
 def identity(message: str) -> str:
     return message
-
-
-def gettext_noop(message: str) -> str:
-    """Mark ``message`` for translation; it is translated where it is shown."""
-    return message
-
-
-# The messages of common/safe_xml.py's UnsafeXMLError as patterns, with the msgid that
-# translates each one. The msgids repeat safe_xml's English text, so English output is unchanged.
-# NOTE: UnsafeXMLError has no machine-readable kind, so a change of wording in safe_xml.py must be
-# copied here. tests/cli/test_olx_xml_errors.py fails for a message that no pattern matches.
-XML_ERROR_MESSAGES: tuple[tuple[re.Pattern, str], ...] = (
-    (re.compile(r"^DOCTYPE and ENTITY declarations are not allowed; remove them and write the text directly$"),
-     gettext_noop("DOCTYPE and ENTITY declarations are not allowed; remove them and write the text directly")),
-    (re.compile(r"^the XML is (?P<size>\d+) bytes, more than the limit of (?P<limit>\d+) bytes; split the content$"),
-     gettext_noop("the XML is {size} bytes, more than the limit of {limit} bytes; split the content")),
-    (re.compile(r"^control character (?P<character>U\+[0-9A-F]+) is not allowed in XML; delete it$"),
-     gettext_noop("control character {character} is not allowed in XML; delete it")),
-    (re.compile(r"^the XML document is empty$"), gettext_noop("the XML document is empty")),
-    (re.compile(r"^the XML is nested more than (?P<limit>\d+) levels deep; flatten it$"),
-     gettext_noop("the XML is nested more than {limit} levels deep; flatten it")),
-    (re.compile(r"^entity reference (?P<entity>&[^;]*;) is not allowed$"),
-     gettext_noop("entity reference {entity} is not allowed")),
-    # lxml's own parser message stays English: it is quoted as a detail.
-    (re.compile(r"^invalid XML: (?P<detail>.*)$", re.DOTALL), gettext_noop("invalid XML: {detail}")),
-)
-
-
-def xml_error_text(error: UnsafeXMLError, translate: Translate = identity) -> str:
-    """Return the message of ``error`` in the reader's language, or its English text for an unknown message."""
-    for pattern, msgid in XML_ERROR_MESSAGES:
-        match = pattern.match(error.message)
-        if match:
-            return translate(msgid).format(**match.groupdict())
-    return error.message
 
 
 @dataclass

@@ -8,16 +8,15 @@ from web_fragments.fragment import Fragment
 from digital_skills_xblocks.common.i18n import gettext_noop
 from digital_skills_xblocks.common.problems import Problem
 from digital_skills_xblocks.common.resources import load_text, render_template
-from digital_skills_xblocks.common.safe_xml import UnsafeXMLError, parse_xml
+from digital_skills_xblocks.common.safe_xml import parse_xml
 from digital_skills_xblocks.common.sanitize import sanitize_html
 from digital_skills_xblocks.common.studio import (
     CSS as STUDIO_CSS,
     SettingSpec,
-    content_character_problem,
     StudioHandlersMixin,
+    parse_editor_olx,
     studio_fragment,
 )
-from digital_skills_xblocks.olx.reader import xml_error_text
 
 from . import library
 from .bank import AREA_LABELS, ROOT_TAG, SHOW_ANSWERS, check_quiz
@@ -30,6 +29,9 @@ SHOW_ANSWERS_LABELS = {
     "after_last_attempt": gettext_noop("After the last attempt"),
     "after_passing": gettext_noop("After passing"),
 }
+# The editor's messages for OLX text that is missing or is not safe XML.
+OLX_MISSING = gettext_noop("The question pool OLX is missing from the request.")
+OLX_INVALID = gettext_noop("The question pool OLX is not valid or not safe XML: {error}")
 SETTINGS = (
     SettingSpec("display_name", "text", gettext_noop("Display name"),
                 gettext_noop("The name learners see in the course outline.")),
@@ -89,19 +91,9 @@ class QuizStudioMixin(StudioHandlersMixin):
     def check_studio_content(self, content: object, settings: dict) -> tuple[str, list[Problem]]:
         """Return the OLX to store in ``data`` and every problem of it, checked with the new ``settings``."""
         _ = self._
-        if not isinstance(content, str):
-            return "", [Problem(_("The question pool OLX is missing from the request."), location="content")]
-        bad_character = content_character_problem(content, _)
-        if bad_character is not None:
-            return "", [bad_character]
-        try:
-            root = parse_xml(content)
-        except UnsafeXMLError as error:
-            return "", [Problem(
-                _("The question pool OLX is not valid or not safe XML: {error}").format(error=xml_error_text(error, _)),
-                _("Correct the XML at that line. DOCTYPE and entity declarations are never accepted."),
-                location="content", line=error.line,
-            )]
+        root, problems = parse_editor_olx(content, _, OLX_MISSING, OLX_INVALID)
+        if root is None:
+            return "", problems
         if root.tag != ROOT_TAG:
             return "", [Problem(
                 _("The root element is <{tag}>, not <citizenship_quiz>.").format(tag=root.tag),
@@ -109,7 +101,6 @@ class QuizStudioMixin(StudioHandlersMixin):
                 location="content", line=root.sourceline,
             )]
 
-        problems: list[Problem] = []
         for name in root.attrib:
             if name in SETTINGS_ATTRIBUTES:
                 problems.append(Problem(

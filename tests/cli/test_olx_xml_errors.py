@@ -3,8 +3,7 @@
 import pytest
 
 from digital_skills_xblocks.cli import main
-from digital_skills_xblocks.common.safe_xml import UnsafeXMLError, parse_xml
-from digital_skills_xblocks.olx.reader import xml_error_text
+from digital_skills_xblocks.common.safe_xml import UnsafeXMLError, parse_xml, xml_error_text
 from digital_skills_xblocks.olx.validate import validate_course
 from olx_samples import make_course, write
 

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-
 from digital_skills_xblocks.common.i18n import gettext_noop
 from digital_skills_xblocks.common.problems import Problem
 from digital_skills_xblocks.common.resources import load_text, render_template
-from digital_skills_xblocks.common.safe_xml import UnsafeXMLError, parse_xml
 from digital_skills_xblocks.common.studio import (
     CSS as STUDIO_CSS,
     SettingSpec,
-    content_character_problem,
     StudioHandlersMixin,
+    parse_editor_olx,
     studio_fragment,
 )
-from digital_skills_xblocks.olx.reader import xml_error_text
 
 from .. import library
 from ..olx import ROOT_TAG, serialize_children
 from ..scenario import check_scenario
 from ..scoring import max_points, step_points
 
+# The editor's messages for OLX text that is missing or is not safe XML.
+OLX_MISSING = gettext_noop("The scenario OLX is missing from the request.")
+OLX_INVALID = gettext_noop("The scenario OLX is not valid or not safe XML: {error}")
 SETTINGS = (
     SettingSpec("display_name", "text", gettext_noop("Display name"),
                 gettext_noop("The name learners see in the course navigation.")),
@@ -74,21 +74,10 @@ class EgovStudioMixin(StudioHandlersMixin):
     def check_studio_content(self, content: object, settings: dict) -> tuple[str, list[Problem]]:  # pylint: disable=unused-argument
         """Return the scenario children to store and every problem of the editor's OLX text."""
         _ = self._
-        if not isinstance(content, str):
-            return "", [Problem(_("The scenario OLX is missing from the request."), location="content")]
-        bad_character = content_character_problem(content, _)
-        if bad_character is not None:
-            return "", [bad_character]
-        try:
-            root = parse_xml(content)
-        except UnsafeXMLError as error:
-            return "", [Problem(
-                _("The scenario OLX is not valid or not safe XML: {error}").format(error=xml_error_text(error, _)),
-                _("Correct the XML at that line. DOCTYPE and entity declarations are never accepted."),
-                location="content", line=error.line,
-            )]
+        root, problems = parse_editor_olx(content, _, OLX_MISSING, OLX_INVALID)
+        if root is None:
+            return "", problems
 
-        problems: list[Problem] = []
         if root.tag != ROOT_TAG:
             problems.append(Problem(
                 _("The root element is <{tag}>, not <egov_simulation>.").format(tag=root.tag),
