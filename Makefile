@@ -4,9 +4,15 @@
 PYTHON ?= python3
 VENV ?= .venv
 TUTOR_VENV ?= .venv-tutor
+PY312_VENV ?= .venv-py312
+# Production (Open edX Verawood) runs Python 3.12, so the suite also runs under it: python3.12
+# on PATH, or else the newest 3.12 that pyenv installed. SKIP_PY312=1 skips that run, and says so.
+ifndef PYTHON312
+PYTHON312 := $(shell for candidate in python3.12 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3.12 2>/dev/null | sort -V | tail -n 1); do "$$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && { echo "$$candidate"; break; }; done)
+endif
 PORT ?= 8000
 
-.PHONY: help venv tutor-venv chromium preview test test-xblocks test-tutor translations bench clean
+.PHONY: help venv tutor-venv py312-venv chromium preview test test-xblocks test-py312 test-tutor translations bench clean
 
 help:
 	@echo "make preview   serve course_exports/ at http://127.0.0.1:$(PORT)"
@@ -30,6 +36,15 @@ $(TUTOR_VENV)/.installed: requirements/tutor.txt tutor_plugin/pyproject.toml
 
 tutor-venv: $(TUTOR_VENV)/.installed
 
+$(PY312_VENV)/.installed: setup.py requirements/test.txt
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 was not found (neither python3.12 nor pyenv's 3.12). Install it, or run 'make test SKIP_PY312=1' to leave out the Python 3.12 run." >&2; exit 1; }
+	$(PYTHON312) -m venv $(PY312_VENV)
+	$(PY312_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PY312_VENV)/bin/python -m pip install --quiet -e '.[preview]' -r requirements/test.txt
+	touch $@
+
+py312-venv: $(PY312_VENV)/.installed
+
 # Browser tests drive Debian's Chromium; install it when it is missing.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -42,7 +57,7 @@ preview: venv
 translations: venv
 	$(VENV)/bin/python scripts/compile_translations.py
 
-test: test-xblocks test-tutor
+test: test-xblocks test-py312 test-tutor
 
 # The browser suite runs on its own so that pytest's "no tests collected" exit
 # code fails the build if the browser tests ever disappear.
@@ -51,6 +66,15 @@ test-xblocks: venv chromium
 	$(VENV)/bin/python -m pytest tests --ignore=tests/browser
 	$(VENV)/bin/python -m pytest tests/browser
 
+# The suites without a browser, under Python 3.12 with the newest XBlock and Django in range.
+ifeq ($(SKIP_PY312),1)
+test-py312:
+	@echo "SKIPPED: the Python 3.12 run (SKIP_PY312=1)."
+else
+test-py312: py312-venv
+	$(PY312_VENV)/bin/python -m pytest tests --ignore=tests/browser
+endif
+
 test-tutor: tutor-venv
 	$(TUTOR_VENV)/bin/python -m pytest tutor_plugin/tests
 
@@ -58,4 +82,4 @@ bench: venv chromium
 	$(VENV)/bin/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) $(TUTOR_VENV) build dist *.egg-info var .pytest_cache
+	rm -rf $(VENV) $(TUTOR_VENV) $(PY312_VENV) build dist *.egg-info var .pytest_cache
