@@ -21,8 +21,10 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 SLUG = "khoa-do-luong"
+# The unit with only an HTML component: its page is the preview's own page, the floor of the others.
+HTML_ONLY = "HTML-only unit"
 UNITS = {
-    "runtime page only": "",
+    HTML_ONLY: "",
     "egov_simulation": '<egov_simulation url_name="mo_phong"/>',
     "citizenship_quiz": '<citizenship_quiz url_name="kiem_tra"/>',
     "drag-and-drop-v2": '<drag-and-drop-v2 url_name="keo_tha"/>',
@@ -105,12 +107,12 @@ def page_bytes(browser, base: str, name: str) -> dict[str, Any]:
 
 
 def block_bytes(browser, base: str) -> dict[str, dict[str, Any]]:
-    """Bytes each block adds: its own files plus its share of the unit HTML over the runtime page's."""
+    """Bytes each block adds: its own files plus its share of the unit HTML over the HTML-only unit's."""
     measured = {name: page_bytes(browser, base, name) for name in UNITS}
-    floor = measured["runtime page only"]["document"]
+    floor = measured[HTML_ONLY]["document"]
     results = {}
     for name, totals in measured.items():
-        if name == "runtime page only":
+        if name == HTML_ONLY:
             continue
         html = {key: totals["document"][key] - floor[key] for key in ("raw", "gzip")}
         results[name] = {
@@ -120,14 +122,14 @@ def block_bytes(browser, base: str) -> dict[str, dict[str, Any]]:
             "file_list": totals["files"],
             "runtime": totals["runtime"],
         }
-    results["runtime page only"] = {"total": {key: floor[key] + measured["runtime page only"]["runtime"][key]
+    results[HTML_ONLY] = {"total": {key: floor[key] + measured[HTML_ONLY]["runtime"][key]
                                               for key in ("raw", "gzip")}}
     return results
 
 
 USABLE = {
     "egov_simulation": "[data-egov-stepper-item].is-current",
-    "runtime page only": ".preview-html",
+    HTML_ONLY: ".preview-html",
     "drag-and-drop-v2": ".xblock--drag-and-drop .item-bank .option, .themed-xblock.xblock--drag-and-drop .option",
     "poll": ".poll-block input[type=radio], .poll-answer input[type=radio], form input[type=radio]",
 }

@@ -100,7 +100,8 @@ def main() -> None:
     started = time.monotonic()
     results: dict = {"machine": machine(), "date": datetime.date.today().isoformat(),
                      "command": "make bench  (.venv-bench/bin/python -m benchmarks.run)",
-                     "render_repeat": RENDER_REPEAT, "handler_repeat": HANDLER_REPEAT}
+                     "render_repeat": RENDER_REPEAT, "handler_repeat": HANDLER_REPEAT,
+                     "cores": os.cpu_count(), "rounds": server_side.ROUNDS}
     with tempfile.TemporaryDirectory() as folder:
         server_side.setup(str(Path(folder) / "bench.sqlite3"))
         print("saved state reads back equal in the LMS-like mode...", flush=True)
@@ -138,7 +139,7 @@ def main() -> None:
                 results["bytes"] = browser_side.block_bytes(browser, per_file.url)
                 print("slow 3G...", flush=True)
                 results["slow"] = {name: browser_side.time_to_usable(browser, inlined.url, name, SLOW_RUNS)
-                                   for name in ("runtime page only", "egov_simulation")}
+                                   for name in (browser_side.HTML_ONLY, "egov_simulation")}
                 results["slow"][browser_side.WITH_JQUERY] = browser_side.time_to_usable(
                     browser, with_jquery.url, "egov_simulation", SLOW_RUNS)
                 browser.close()

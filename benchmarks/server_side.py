@@ -30,6 +30,9 @@ EGOV_XML = (PACKAGE / "egov" / "scenarios" / "dang_ky_khai_sinh.xml").read_text(
 QUIZ_XML = (PACKAGE / "quiz" / "templates_library" / "nhan_dien_lua_dao.xml").read_text(encoding="utf-8")
 PEERS_XML = {"drag-and-drop-v2": "<drag-and-drop-v2/>", "poll": "<poll/>"}
 MODES = ("workbench", "lms-like")
+# Timed loops: calls before timing starts, and the rounds that interleave the measured blocks.
+WARMUP = 5
+ROUNDS = 5
 
 
 class NoopBlock(XBlock):
@@ -122,37 +125,65 @@ def timed(action: Callable[[], Any], repeat: int, warmup: int = 5) -> float:
     return median_ms(samples)
 
 
+def interleaved(actions: dict[str, Callable[[], Any]], repeat: int, rounds: int = ROUNDS,
+                warmup: int = WARMUP) -> dict[str, float]:
+    """Median wall time in milliseconds of each action, timed in turns.
+
+    Each round times ``repeat // rounds`` calls of every action in turn, so a
+    slow period of a shared machine falls on all of them alike and their
+    ratios stay comparable. Each action must allow ``warmup + repeat`` calls.
+    """
+    for action in actions.values():
+        for _turn in range(warmup):
+            action()
+    samples: dict[str, list[float]] = {name: [] for name in actions}
+    per_round = max(1, repeat // rounds)
+    for _round in range(rounds):
+        for name, action in actions.items():
+            for _turn in range(per_round):
+                start = time.perf_counter()
+                action()
+                samples[name].append(time.perf_counter() - start)
+    return {name: median_ms(values) for name, values in samples.items()}
+
+
 RENDER_SOURCES = {"egov_simulation": EGOV_XML, "citizenship_quiz": QUIZ_XML, **PEERS_XML}
 
 
 def render_times(repeat: int, mode: str) -> dict[str, float]:
     """Median ms of ``block.render("student_view")`` for one learner's fresh block of each type."""
-    results = {}
+    actions = {}
     for name, xml in RENDER_SOURCES.items():
         usage_id = make_usage(xml)
         get_block(usage_id, "render", mode).render("student_view", {})
-        blocks = iter([get_block(usage_id, "render", mode) for _turn in range(repeat + 5)])
-        results[name] = timed(lambda: next(blocks).render("student_view", {}), repeat)
-    return results
+        blocks = iter([get_block(usage_id, "render", mode) for _turn in range(WARMUP + repeat)])
+        actions[name] = lambda blocks=blocks: next(blocks).render("student_view", {})
+    return interleaved(actions, repeat)
 
 
-def learner_calls(usage_id: str, handler: str, payload: Callable[[Any], dict], repeat: int, mode: str,
-                  prepare: Callable[[Any], None] | None = None) -> float:
-    """Median ms of one handler call, each for a new learner whose block was loaded beforehand."""
+def learner_call_action(usage_id: str, handler: str, payload: Callable[[Any], dict], count: int, mode: str,
+                        prepare: Callable[[Any], None] | None = None) -> Callable[[], None]:
+    """Return an action that calls ``handler`` once, for the next of ``count`` new learners loaded beforehand."""
     blocks = []
-    for number in range(repeat + 5):
+    for number in range(count):
         block = get_block(usage_id, f"learner-{_scenario_count[0]}-{handler}-{number}", mode)
         if prepare is not None:
             prepare(block)
         blocks.append(block)
     queue = iter(blocks)
 
-    def once():
+    def once() -> None:
         block = next(queue)
         status, body = call(block, handler, payload(block))
         assert status == 200, (handler, status, body)
 
-    return timed(once, repeat)
+    return once
+
+
+def learner_calls(usage_id: str, handler: str, payload: Callable[[Any], dict], repeat: int, mode: str,
+                  prepare: Callable[[Any], None] | None = None) -> float:
+    """Median ms of one handler call, each for a new learner whose block was loaded beforehand."""
+    return timed(learner_call_action(usage_id, handler, payload, repeat + 5, mode, prepare), repeat)
 
 
 def login_values(xml: str) -> dict:
@@ -178,37 +209,28 @@ def quiz_answers(block) -> dict:
 
 
 def handler_times(repeat: int, mode: str) -> dict[str, float]:
-    """Median ms of submit_step (egov), submit (quiz), the two floors and Poll's vote."""
-    results = {}
+    """Median ms of submit_step (egov), submit (quiz), the two floors and Poll's vote, timed in turns."""
+    count = WARMUP + repeat
 
     @XBlock.register_temp_plugin(NoopBlock, "bench_noop")
-    def measure_noop() -> float:
-        noop_usage = make_usage("<bench_noop/>")
-        return learner_calls(noop_usage, "noop", lambda block: {}, repeat, mode)
-
-    results[NOOP] = measure_noop()
-
     @XBlock.register_temp_plugin(SaveFloorBlock, "bench_save")
-    def measure_save() -> float:
-        save_usage = make_usage("<bench_save/>")
-        return learner_calls(save_usage, "save_one", lambda block: {}, repeat, mode)
+    def measure() -> dict[str, float]:
+        actions = {
+            NOOP: learner_call_action(make_usage("<bench_noop/>"), "noop", lambda block: {}, count, mode),
+            SAVE_FLOOR: learner_call_action(make_usage("<bench_save/>"), "save_one", lambda block: {}, count, mode),
+        }
+        login = {"step_id": "dang_nhap", "values": login_values(EGOV_XML)}
+        actions["egov_simulation submit_step"] = learner_call_action(
+            make_usage(EGOV_XML), "submit_step", lambda block: login, count, mode)
+        prepared: dict[int, dict] = {}
+        actions["citizenship_quiz submit"] = learner_call_action(
+            make_usage(QUIZ_XML), "submit", lambda block: {"answers": prepared[id(block)]}, count, mode,
+            prepare=lambda block: prepared.__setitem__(id(block), quiz_answers(block)))
+        actions["poll vote"] = learner_call_action(
+            make_usage(PEERS_XML["poll"]), "vote", lambda block: {"choice": "R"}, count, mode)
+        return interleaved(actions, repeat)
 
-    results[SAVE_FLOOR] = measure_save()
-
-    egov_usage = make_usage(EGOV_XML)
-    login = {"step_id": "dang_nhap", "values": login_values(EGOV_XML)}
-    results["egov_simulation submit_step"] = learner_calls(egov_usage, "submit_step", lambda block: login, repeat,
-                                                           mode)
-
-    quiz_usage = make_usage(QUIZ_XML)
-    prepared: dict[int, dict] = {}
-    results["citizenship_quiz submit"] = learner_calls(
-        quiz_usage, "submit", lambda block: {"answers": prepared[id(block)]}, repeat, mode,
-        prepare=lambda block: prepared.__setitem__(id(block), quiz_answers(block)))
-
-    poll_usage = make_usage(PEERS_XML["poll"])
-    results["poll vote"] = learner_calls(poll_usage, "vote", lambda block: {"choice": "R"}, repeat, mode)
-    return results
+    return measure()
 
 
 def query_counts(mode: str) -> dict[str, int]:

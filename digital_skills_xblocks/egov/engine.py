@@ -31,6 +31,15 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+# The messages for an empty login field. The login step's <feedback> texts are
+# written for a wrong value ("Mật khẩu chưa đúng"), so they do not fit an empty one.
+LOGIN_REQUIRED_MESSAGES = {
+    "id_number": gettext_noop("Enter your personal ID number."),
+    "password": gettext_noop("Enter your password."),
+    "otp": gettext_noop("Enter the OTP code sent to your phone."),
+}
+
+
 class SubmissionError(Exception):
     """A submission with the wrong shape; ``message`` is an English msgid formatted with ``params``."""
 
@@ -67,13 +76,19 @@ class Outcome:
     ``errors`` maps a field name (or ``documents``, ``method``, ``amount``,
     ``commitment``, ``action``, and on a dossier review ``flagged.<item id>``,
     ``decision``, ``reasons``, ``data_handling``) to the feedback to show. ``counted`` is False
-    when nothing was chosen at all, which is not counted as a mistake.
+    when a required answer is missing (an empty required field, or nothing chosen),
+    which is not counted as a mistake.
     """
 
     passed: bool
     errors: dict[str, str] = field(default_factory=dict)
     feedback: str = ""
     counted: bool = True
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether the submission was rejected only because a required answer is missing."""
+        return not self.passed and not self.counted
 
 
 def start(scenario: Scenario) -> Progress:
@@ -102,10 +117,12 @@ def submit(scenario: Scenario, progress: Progress, step_id: Any, values: Any, tr
     clean = validate_values(step, values)
     outcome = check_step(step, clean, scenario.persona, translate)
 
+    if outcome.incomplete:
+        # The learner has not finished the step, so nothing is counted or stored.
+        return progress, outcome
     if not outcome.passed:
         mistakes = dict(progress.mistakes)
-        if outcome.counted:
-            mistakes[step.id] = mistakes.get(step.id, 0) + 1
+        mistakes[step.id] = mistakes.get(step.id, 0) + 1
         return replace(progress, mistakes=mistakes), outcome
 
     stored = dict(progress.values)
@@ -223,12 +240,52 @@ def check_step(step: Step, values: dict[str, Any], persona: Persona, translate: 
 
 
 def _check_fields(step: Step, values: dict[str, Any], persona: Persona, translate: Translate) -> Outcome:
+    """Check a login or form step: first that every required field has a value, then every rule.
+
+    A submission with an empty required field is incomplete, like a real portal's
+    form that will not send until its required fields are filled. It gets the
+    required-field messages only and counts no mistake. The filled fields are not
+    checked yet, so leaving one field empty cannot reveal which other answers are
+    right without the risk of a mistake.
+    """
+    missing = required_errors(step, values, translate)
+    if missing:
+        return Outcome(passed=False, errors=missing, counted=False)
+
     errors = {}
     for item in step.fields:
         message = check_field(item, values.get(item.name), persona, translate)
         if message:
             errors[item.name] = message
     return Outcome(passed=not errors, errors=errors)
+
+
+def required_errors(step: Step, values: dict[str, Any], translate: Translate) -> dict[str, str]:
+    """Return the message for each required field of ``step`` that is empty in ``values``.
+
+    A field is required when it has a ``required`` rule. Empty means missing,
+    blank after trimming, an unticked single checkbox or a group with nothing ticked.
+    """
+    errors = {}
+    for item in step.fields:
+        if item.required and _is_empty(values.get(item.name)):
+            errors[item.name] = required_message(step, item, translate)
+    return errors
+
+
+def required_message(step: Step, item: Field, translate: Translate) -> str:
+    """Return what the learner reads when the required field ``item`` of ``step`` is empty.
+
+    A form field shows the author's ``<required>`` text. A login field has no
+    such text of its own, so it shows a fixed message.
+    """
+    if step.kind == "login" and item.name in LOGIN_REQUIRED_MESSAGES:
+        return translate(LOGIN_REQUIRED_MESSAGES[item.name])
+    for rule in item.rules:
+        if rule.kind == "required" and rule.feedback:
+            return rule.feedback
+    # A parsed scenario always has this text, but a scenario built in code may not.
+    return translate("{label}: this field is required.").format(label=item.label or item.name)
 
 
 def check_field(item: Field, value: Any, persona: Persona, translate: Translate) -> str:

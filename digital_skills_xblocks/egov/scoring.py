@@ -3,8 +3,9 @@
 Every step except the result is worth 1 point, and a trap step 2 points,
 because recognising a scam is the skill the course cares about most. Each
 counted mistake on a step (a submission that the server rejects) takes 25% of
-that step's points, down to 0. The raw score of an attempt is the sum over the
-steps; its maximum is the sum of the step points.
+that step's points, down to 0. A submission with a required answer left empty
+(``engine.Outcome.incomplete``) is not a mistake. The raw score of an attempt
+is the sum over the steps; its maximum is the sum of the step points.
 """
 
 from __future__ import annotations

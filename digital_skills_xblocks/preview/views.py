@@ -9,7 +9,9 @@ import os
 import re
 from urllib.parse import quote
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.html import escape
@@ -21,6 +23,7 @@ from django.views.static import was_modified_since
 from web_fragments.fragment import Fragment
 from workbench import views as workbench_views
 from workbench.runtime import WorkbenchRuntime
+from xblock.exceptions import NoSuchHandlerError
 
 from digital_skills_xblocks.common.i18n import catalog_for, current_language
 from digital_skills_xblocks.common.sanitize import sanitize_html
@@ -343,5 +346,26 @@ def cache_package_files(view):
     return cached_view
 
 
-# The LMS exempts XBlock handlers from CSRF checks too (its handle_xblock_callback view).
-handler = csrf_exempt(workbench_views.handler)
+@csrf_exempt  # the LMS exempts XBlock handlers from CSRF checks too (its handle_xblock_callback view)
+def handler(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Call a block's handler as the workbench does, with JSON errors where the workbench would fail.
+
+    The workbench answers an unknown handler name with a server error, and
+    Django rejects a body over DATA_UPLOAD_MAX_MEMORY_SIZE with an HTML page
+    before the block's own size check runs. Both become JSON errors in the
+    form the blocks' handlers use.
+    """
+    try:
+        return workbench_views.handler(request, *args, **kwargs)
+    except NoSuchHandlerError:
+        log.info("Unknown handler %s requested for %s", kwargs.get("handler_slug"), kwargs.get("usage_id"))
+        return json_error(_("This block has no handler with that name."), 404, "unknown_handler")
+    except RequestDataTooBig:
+        log.info("Rejected a handler request body over %s bytes for %s", settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+                 kwargs.get("usage_id"))
+        return json_error(_("The request is too large."), 413, "too_large")
+
+
+def json_error(message: str, status: int, code: str) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message}}, status=status,
+                        json_dumps_params={"ensure_ascii": False})

@@ -1,4 +1,4 @@
-"""Checks shared by the accessibility tests: axe-core, ids and ARIA references, layout, focus.
+"""Checks shared by the accessibility tests: axe-core, ids and ARIA references, layout, focus and its contrast.
 
 Each check only reads the page (``page.evaluate`` returns data) and returns
 what it found, so a failing assertion prints the offending elements.
@@ -7,6 +7,7 @@ what it found, so a failing assertion prints the offending elements.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -155,6 +156,9 @@ def unreachable_controls(page: Page) -> list[str]:
     )
 
 
+# WCAG 2.1 SC 1.4.11 (non-text contrast): a focus indicator needs 3:1 against the colours next to it.
+MIN_FOCUS_CONTRAST = 3.0
+
 FOCUS_STYLE = """() => {
   const node = document.activeElement;
   if (!node || node === document.body) return null;
@@ -165,14 +169,207 @@ FOCUS_STYLE = """() => {
   for (let parent = node; parent; parent = parent.parentElement) {
     if (parent.matches && parent.matches('[data-egov-root], [data-dsq-root], .preview-block, main')) inBlock = true;
   }
+  const describe = (element) => {
+    const classes = typeof element.className === 'string' ? element.className.trim().split(/\\s+/).filter(Boolean) : [];
+    return `<${element.tagName.toLowerCase()}${classes.map((name) => '.' + name).join('')}>`;
+  };
+  const layer = (element) => ({name: describe(element), color: getComputedStyle(element).backgroundColor});
+
+  // The background around the element: its ancestors from the parent up, nearest first.
+  const ancestors = [];
+  for (let parent = node.parentElement; parent; parent = parent.parentElement) ancestors.push(layer(parent));
+
+  // What is painted under the element's centre, nearest first. It differs from the ancestors
+  // where the element is positioned over other content, as the focused skip link is over the header.
+  let beneath = null;
+  const box = node.getBoundingClientRect();
+  const x = box.left + box.width / 2;
+  const y = box.top + box.height / 2;
+  if (x >= 0 && y >= 0 && x < document.documentElement.clientWidth && y < window.innerHeight) {
+    const stack = document.elementsFromPoint(x, y);
+    const index = stack.indexOf(node);
+    if (index >= 0) beneath = stack.slice(index + 1).filter((element) => !node.contains(element)).map(layer);
+  }
+  const step = node.closest('[data-egov-step]');
   return {
     name: `<${node.tagName.toLowerCase()} ${node.id || node.getAttribute('name') || (node.textContent || '').trim().slice(0, 30)}>`,
     visible: outline || !!shadow,
     outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`,
     shadow: style.boxShadow,
     inBlock,
+    egovStep: step ? step.getAttribute('data-egov-step') : null,
+    outlineStyle: style.outlineStyle,
+    outlineWidth: parseFloat(style.outlineWidth) || 0,
+    outlineOffset: parseFloat(style.outlineOffset) || 0,
+    outlineColor: style.outlineColor,
+    ancestors,
+    beneath,
   };
 }"""
+
+RGB = tuple[float, float, float]
+RGBA = tuple[float, float, float, float]
+WHITE: RGB = (255.0, 255.0, 255.0)
+
+
+def parse_color(value: str) -> RGBA:
+    """Parse a computed CSS colour such as "rgb(31, 41, 51)" or "rgba(0, 0, 0, 0)" into 0-255 channels and alpha.
+
+    Raises ValueError on any other syntax, such as ``color(srgb ...)``. Chromium returns the hex
+    colours that our CSS uses in the rgb() and rgba() forms.
+    """
+    match = re.fullmatch(r"\s*rgba?\(([^)]*)\)\s*", value)
+    if match is None:
+        raise ValueError(f"unsupported colour {value!r}: expected rgb(...) or rgba(...)")
+    parts = [part for part in re.split(r"[\s,/]+", match.group(1)) if part]
+    if len(parts) not in (3, 4):
+        raise ValueError(f"invalid colour {value!r}: expected 3 channels and an optional alpha")
+    red, green, blue = (float(part) for part in parts[:3])
+    alpha = 1.0
+    if len(parts) == 4:
+        alpha = float(parts[3][:-1]) / 100 if parts[3].endswith("%") else float(parts[3])
+    return (red, green, blue, alpha)
+
+
+def blend(top: RGBA, bottom: RGB) -> RGB:
+    """Return ``top`` painted over the opaque colour ``bottom`` (source-over alpha compositing)."""
+    alpha = top[3]
+    return (
+        top[0] * alpha + bottom[0] * (1 - alpha),
+        top[1] * alpha + bottom[1] * (1 - alpha),
+        top[2] * alpha + bottom[2] * (1 - alpha),
+    )
+
+
+def relative_luminance(color: RGB) -> float:
+    """Return the relative luminance of an sRGB colour as WCAG 2.x defines it (0 for black, 1 for white)."""
+    channels = []
+    for value in color:
+        scaled = value / 255
+        channels.append(scaled / 12.92 if scaled <= 0.04045 else ((scaled + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def contrast_ratio(first: RGB, second: RGB) -> float:
+    """Return the WCAG contrast ratio of two opaque colours, from 1 (same luminance) to 21 (black on white)."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def hex_color(color: RGB) -> str:
+    return "#" + "".join(f"{round(value):02x}" for value in color)
+
+
+def background_of(layers: list[dict[str, str]]) -> tuple[RGB, str]:
+    """Composite background layers (nearest first) over a white page, and return the colour and its top layer.
+
+    NOTE: background images and gradients are not read, so a layer drawn with one counts as its
+    background-color only. The blocks and the preview use plain colours.
+    """
+    color = WHITE
+    source = "the white page"
+    for layer in reversed(layers):
+        red, green, blue, alpha = parse_color(layer["color"])
+        if alpha > 0:
+            color = blend((red, green, blue, alpha), color)
+            source = layer["name"]
+    return color, source
+
+
+def split_shadows(value: str) -> list[str]:
+    """Split a computed box-shadow list at the commas that are outside parentheses."""
+    shadows: list[str] = []
+    depth = 0
+    current = ""
+    for character in value:
+        if character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+        if character == "," and depth == 0:
+            shadows.append(current.strip())
+            current = ""
+        else:
+            current += character
+    if current.strip():
+        shadows.append(current.strip())
+    return shadows
+
+
+def ring_colors(stop: dict[str, Any]) -> list[RGBA]:
+    """Return the colours of the box-shadow rings that show around the element while it has the focus.
+
+    A ring is an outer shadow with no offset and no blur, as ``box-shadow: 0 0 0 2px #fff`` draws.
+    Only a ring that shows at least 1px wide outside the outline counts: the outline is painted
+    over the shadow, from ``outline-offset`` to ``outline-offset + outline-width`` past the border.
+    """
+    if not stop["shadow"] or stop["shadow"] == "none":
+        return []
+    has_outline = stop["outlineStyle"] not in ("none", "hidden") and stop["outlineWidth"] >= 1
+    colors = []
+    for shadow in split_shadows(stop["shadow"]):
+        if shadow.startswith("inset") or shadow.endswith("inset"):
+            continue
+        color_match = re.search(r"rgba?\([^)]*\)", shadow)
+        if color_match is None:
+            continue
+        lengths = [float(length) for length in re.findall(r"(-?[\d.]+)px", shadow.replace(color_match.group(0), ""))]
+        offset_x, offset_y, blur, spread = (lengths + [0.0, 0.0, 0.0, 0.0])[:4]
+        if offset_x or offset_y or blur or spread < 1:
+            continue
+        visible_width = spread
+        if has_outline:
+            outline_start = stop["outlineOffset"]
+            outline_end = outline_start + stop["outlineWidth"]
+            visible_width -= max(0.0, min(spread, outline_end) - max(0.0, outline_start))
+        if visible_width >= 1:
+            colors.append(parse_color(color_match.group(0)))
+    return colors
+
+
+def focus_indicators(stop: dict[str, Any]) -> list[tuple[str, RGBA]]:
+    """Return the colours that mark the focus of a Tab stop: its outline and its box-shadow rings."""
+    indicators: list[tuple[str, RGBA]] = []
+    # NOTE: Chromium draws ``outline-style: auto`` (its default focus ring) in two tones of its own
+    # choice, and only the computed outline-color of such a ring is measured here.
+    if stop["outlineStyle"] not in ("none", "hidden") and stop["outlineWidth"] >= 1:
+        indicators.append(("outline", parse_color(stop["outlineColor"])))
+    indicators.extend(("ring", color) for color in ring_colors(stop))
+    return indicators
+
+
+def weak_focus_contrast(stop: dict[str, Any], minimum: float = MIN_FOCUS_CONTRAST) -> list[str]:
+    """Return one message for each background of ``stop`` on which no focus indicator reaches ``minimum``.
+
+    The backgrounds are the one set by the ancestors and, where it differs, the one painted under
+    the element. An indicator colour with an alpha is blended over the background first. A Tab
+    stop with no indicator at all fails with ratio 1.
+    """
+    backgrounds = {"ancestors": background_of(stop["ancestors"])}
+    if stop["beneath"] is not None:
+        beneath = background_of(stop["beneath"])
+        if beneath[0] != backgrounds["ancestors"][0]:
+            backgrounds["painted beneath"] = beneath
+    indicators = focus_indicators(stop)
+    problems = []
+    for where, (background, source) in backgrounds.items():
+        best_ratio, best_name = 1.0, "no outline or ring"
+        for kind, color in indicators:
+            blended = blend(color, background)
+            ratio = contrast_ratio(blended, background)
+            if ratio > best_ratio:
+                best_ratio, best_name = ratio, f"{kind} {hex_color(blended)}"
+        if best_ratio < minimum:
+            problems.append(
+                f"{stop['name']}: best indicator ({best_name}) has {best_ratio:.2f}:1 against {hex_color(background)}"
+                f" from {source} ({where}); needs {minimum:g}:1. Outline: {stop['outline']}; box-shadow: {stop['shadow']}"
+            )
+    return problems
+
+
+def focus_style(page: Page) -> dict[str, Any] | None:
+    """Return the focus style of the focused element, or None when the focus is on the page itself."""
+    return page.evaluate(FOCUS_STYLE)
 
 
 def tab_through(page: Page, presses: int) -> list[dict[str, Any]]:
@@ -193,7 +390,7 @@ def tab_through(page: Page, presses: int) -> list[dict[str, Any]]:
         if key in seen:
             break
         seen.add(key)
-        style = page.evaluate(FOCUS_STYLE)
+        style = focus_style(page)
         if style is not None:
             stops.append(style)
     return stops

@@ -4,7 +4,10 @@ A temporary course holds one unit with two egov_simulation blocks and two
 citizenship_quiz blocks made from the same OLX, so any id built from the
 content instead of the block's usage would collide. The preview serves it on
 127.0.0.1 in its own process. A zoom of 200% on a 1280×720 screen is emulated
-as a 640×360 CSS viewport drawn at two device pixels per CSS pixel.
+as a 640×360 CSS viewport drawn at two device pixels per CSS pixel. Focus
+indicators are checked for visibility and for 3:1 contrast against their
+background on the unit page, at every step of a simulation, and on the course
+list, the outline and the Studio and author views.
 """
 
 from __future__ import annotations
@@ -14,15 +17,27 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from accessibility_helpers import (
+    MIN_FOCUS_CONTRAST,
     assert_axe_clean,
+    background_of,
+    contrast_ratio,
+    correct_answer,
+    focus_style,
     horizontal_overflow,
+    parse_color,
+    post_json,
     reference_problems,
+    ring_colors,
     tab_through,
     unreachable_controls,
+    weak_focus_contrast,
 )
+from digital_skills_xblocks.common.i18n import catalog_for
+from digital_skills_xblocks.common.safe_xml import parse_xml
+from digital_skills_xblocks.egov.scenario import parse_scenario
 
 PACKAGE = Path(__file__).resolve().parents[2] / "digital_skills_xblocks"
 BIRTH_XML = (PACKAGE / "egov" / "scenarios" / "dang_ky_khai_sinh.xml").read_text(encoding="utf-8")
@@ -51,6 +66,8 @@ def write_course(root: Path) -> None:
         f"vertical/{UNIT}.xml": f'<vertical display_name="Hai khối của mỗi loại">{children}</vertical>',
         "policies/2026/policy.json": json.dumps({"course/2026": {"display_name": "Khoá thử trợ năng", "language": "vi"}}),
         "policies/2026/grading_policy.json": json.dumps({"GRADER": [], "GRADE_CUTOFFS": {"Pass": 0.5}}),
+        # The outline shows an overview as a <details>, so its <summary> is a Tab stop too.
+        "about/overview.html": "<p>Khoá thử dùng để kiểm tra trợ năng của hai khối.</p>",
     }
     # Same content, a different display name: what an author does with a copy.
     for number, name in enumerate(SIMULATIONS, start=1):
@@ -84,6 +101,18 @@ def open_unit(page: Page, preview, student: str) -> None:
     expect(page.locator("[data-dsq-root]")).to_have_count(len(QUIZZES))
 
 
+def submit_quiz(quiz: Locator) -> None:
+    """Press the quiz's Submit until its result shows.
+
+    A second press confirms the warning that the quiz shows first when questions are unanswered.
+    """
+    quiz.locator("button[type=submit]").click()
+    expect(quiz.locator("[data-dsq-result-title], [data-dsq-error]:not(:empty)").first).to_be_visible()
+    if not quiz.locator("[data-dsq-result-title]").is_visible():
+        quiz.locator("button[type=submit]").click()
+    expect(quiz.locator("[data-dsq-result-title]")).to_be_visible()
+
+
 def new_page(browser, **options) -> Page:
     context = browser.new_context(locale="vi-VN", **options)
     return context.new_page()
@@ -109,8 +138,7 @@ def test_two_of_each_block_keep_ids_unique(page, twin_preview):
 
     # Both quizzes submitted: their results, charts and tables too.
     for quiz in (page.locator("[data-dsq-root]").nth(0), page.locator("[data-dsq-root]").nth(1)):
-        quiz.locator("button[type=submit]").click()
-        expect(quiz.locator("[data-dsq-result-title]")).to_be_visible()
+        submit_quiz(quiz)
     assert reference_problems(page) == []
     assert_axe_clean(page, "the twin unit with both quizzes submitted")
 
@@ -127,8 +155,7 @@ def test_phone_360x640_has_no_horizontal_scrolling(browser, twin_preview):
 
         # The result screens and the inline errors are laid out within 360 px too.
         page.locator("[data-egov-root]").first.locator("[data-egov-step]:not([hidden]) [data-egov-submit]").click()
-        page.locator("[data-dsq-root]").first.locator("button[type=submit]").click()
-        expect(page.locator("[data-dsq-result-title]").first).to_be_visible()
+        submit_quiz(page.locator("[data-dsq-root]").first)
         overflow = horizontal_overflow(page)
         assert overflow["scroll"] <= overflow["client"], overflow
         assert unreachable_controls(page) == []
@@ -187,7 +214,7 @@ def test_tables_wrap_between_words_at_360(browser, twin_preview):
     try:
         open_unit(page, twin_preview, "a11y_tables")
         quiz = page.locator("[data-dsq-root]").first
-        quiz.locator("button[type=submit]").click()
+        submit_quiz(quiz)
         expect(quiz.locator("[data-dsq-profile-table]")).to_be_visible()
         assert_tables_wrap_between_words(page, "the quiz result")
 
@@ -225,6 +252,38 @@ def test_zoom_200_percent_keeps_every_control_reachable(browser, twin_preview):
         page.context.close()
 
 
+def test_contrast_ratio_matches_wcag_examples():
+    """Guard the measurement itself: known ratios, alpha blending and the ring hidden by an outline."""
+    assert contrast_ratio((0, 0, 0), (255, 255, 255)) == pytest.approx(21.0)
+    assert contrast_ratio((0x76, 0x76, 0x76), (255, 255, 255)) == pytest.approx(4.54, abs=0.01)
+    assert contrast_ratio((255, 185, 0), (255, 255, 255)) == pytest.approx(1.72, abs=0.01)
+    assert parse_color("rgba(0, 0, 0, 0.5)") == (0, 0, 0, 0.5)
+    with pytest.raises(ValueError):
+        parse_color("color(srgb 1 1 1)")
+
+    # A half-transparent black layer with no opaque layer below it is blended over the white page.
+    color, source = background_of([{"name": "<div.shade>", "color": "rgba(0, 0, 0, 0.5)"},
+                                   {"name": "<body>", "color": "rgba(0, 0, 0, 0)"}])
+    assert color == pytest.approx((127.5, 127.5, 127.5))
+    assert source == "<div.shade>"
+
+    stop = {"name": "<button x>", "outline": "solid 3px rgb(31, 41, 51)", "outlineStyle": "solid",
+            "outlineWidth": 3.0, "outlineOffset": 2.0, "outlineColor": "rgb(31, 41, 51)",
+            "shadow": "inset rgb(179, 45, 46) 4px 0px 0px 0px, rgb(255, 255, 255) 0px 0px 0px 2px",
+            "ancestors": [{"name": "<header>", "color": "rgb(11, 61, 110)"}], "beneath": None}
+    assert ring_colors(stop) == [(255, 255, 255, 1.0)]
+    assert weak_focus_contrast(stop) == []
+    # With no gap the outline covers the ring, and the dark outline alone fails on the dark header.
+    problems = weak_focus_contrast({**stop, "outlineOffset": 0.0})
+    assert len(problems) == 1, problems
+    assert "1.34:1 against #0b3d6e" in problems[0], problems
+
+
+def assert_focus_contrast(stops: list[dict], where: str) -> None:
+    problems = [problem for stop in stops for problem in weak_focus_contrast(stop)]
+    assert not problems, f"focus indicators under {MIN_FOCUS_CONTRAST:g}:1 on {where}:\n" + "\n".join(problems)
+
+
 def test_focus_is_always_visible(page, twin_preview):
     open_unit(page, twin_preview, "a11y_focus")
     stops = tab_through(page, MAX_TABS)
@@ -232,14 +291,75 @@ def test_focus_is_always_visible(page, twin_preview):
     assert len(in_blocks) >= 10, f"Tab stopped on only {len(in_blocks)} controls of the blocks"
     hidden = [stop for stop in stops if not stop["visible"]]
     assert hidden == [], f"focused without a visible outline or shadow: {hidden}"
+    assert_focus_contrast(stops, "the unit page")
 
-    # After a submission the new controls (result, reset) show focus too.
+    # After a submission the new controls (result, reset) show focus too, and so does the
+    # result heading that the script focuses.
     for quiz in (page.locator("[data-dsq-root]").nth(0), page.locator("[data-dsq-root]").nth(1)):
-        quiz.locator("button[type=submit]").click()
-        expect(quiz.locator("[data-dsq-result-title]")).to_be_visible()
+        submit_quiz(quiz)
+        expect(quiz.locator("[data-dsq-result-title]")).to_be_focused()
+        title = focus_style(page)
+        assert title is not None and title["visible"], f"the focused result heading shows no focus: {title}"
+        assert_focus_contrast([title], "the focused result heading")
     stops = tab_through(page, MAX_TABS)
     hidden = [stop for stop in stops if not stop["visible"]]
     assert hidden == [], f"focused without a visible outline or shadow after the submission: {hidden}"
+    assert_focus_contrast(stops, "the unit page after both quizzes were submitted")
+
+
+def test_focus_contrast_at_each_simulation_step(page, twin_preview):
+    """Reach every step of the first simulation with correct answers, and Tab through the page at each."""
+    scenario = parse_scenario(parse_xml(BIRTH_XML.encode("utf-8")))
+    student = "a11y_focus_steps"
+    usage = f"{SLUG}.egov_simulation.{SIMULATIONS[0]}.d0.u0"
+    handler = f"{twin_preview.url}handler/{usage}/submit_step/?student={student}"
+    for index, step in enumerate(scenario.steps):
+        if index:
+            previous = scenario.steps[index - 1]
+            answer = post_json(page, handler, {"step_id": previous.id, "values": correct_answer(previous, scenario)})
+            assert answer["result"]["passed"], (previous.id, answer["result"].get("errors"))
+        page.goto(unit_url(twin_preview, student))
+        simulation = page.locator("[data-egov-root]").first
+        expect(simulation.locator(f'[data-egov-step="{step.id}"]')).to_be_visible()
+
+        stops = tab_through(page, MAX_TABS)
+        if step.kind != "result":
+            # The result step has no control of its own: its restart button sits below the steps.
+            in_step = [stop["name"] for stop in stops if stop["egovStep"] == step.id]
+            assert in_step, f"Tab reached no control of step {step.id} ({step.kind})"
+        hidden = [stop for stop in stops if not stop["visible"]]
+        assert hidden == [], f"focused without a visible outline or shadow at step {step.id}: {hidden}"
+        assert_focus_contrast(stops, f"the unit page at step {step.id} ({step.kind})")
+
+
+def test_focus_contrast_on_preview_and_studio_pages(page, twin_preview):
+    """The header, breadcrumbs and links of the preview, and the Studio editor and author view of both blocks."""
+    student = "a11y_focus_pages"
+    page.goto(unit_url(twin_preview, student))
+    keys = [page.locator("[data-preview-edit]").nth(index).get_attribute("data-preview-edit")
+            for index in (0, len(SIMULATIONS))]
+    paths = {"the course list": "", "the course outline": f"courses/{SLUG}/"}
+    for key in keys:
+        for view in ("studio", "author"):
+            paths[f"the {view} view of {key}"] = f"courses/{SLUG}/units/{UNIT}/blocks/{key}/{view}/"
+
+    names_by_page = {}
+    for where, path in paths.items():
+        page.goto(f"{twin_preview.url}{path}?student={student}")
+        page.wait_for_load_state("load")
+        stops = tab_through(page, MAX_TABS)
+        names_by_page[where] = [stop["name"] for stop in stops]
+        # The skip link, the site name and the language link of the header come first on every page.
+        assert len(stops) >= 3, f"Tab stopped only on {names_by_page[where]} on {where}"
+        hidden = [stop for stop in stops if not stop["visible"]]
+        assert hidden == [], f"focused without a visible outline or shadow on {where}: {hidden}"
+        assert_focus_contrast(stops, where)
+
+    # The outline's overview and each Studio editor's own controls were among the stops checked.
+    assert any(name.startswith("<summary") for name in names_by_page["the course outline"]), names_by_page
+    for key in keys:
+        editor = [name for name in names_by_page[f"the studio view of {key}"] if name.startswith(("<textarea", "<select"))]
+        assert editor, f"Tab reached no textarea or select of the Studio editor of {key}"
 
 
 def test_simulation_errors_and_progress_are_announced(page, twin_preview):
@@ -270,12 +390,17 @@ def test_quiz_errors_and_results_are_announced(page, twin_preview):
     response = page.request.post(f"{twin_preview.url}handler/{usage}/submit/?student={student}",
                                  data=json.dumps({"answers": {}}), headers={"Content-Type": "application/json"})
     assert response.status == 200, response.text()
+    refusal = catalog_for("vi").gettext("This attempt is already submitted. Start a new attempt to answer again.")
     quiz.locator("button[type=submit]").click()
     expect(error_box).not_to_be_empty()
+    if refusal not in (error_box.text_content() or ""):
+        # The first press only warned that questions are unanswered; the second one sends the answers.
+        quiz.locator("button[type=submit]").click()
+    expect(error_box).to_contain_text(refusal)
     expect(error_box).to_be_visible()
 
     # A result moves the focus to its heading, so it is read out.
     page.reload()
     other = page.locator("[data-dsq-root]").nth(1)
-    other.locator("button[type=submit]").click()
+    submit_quiz(other)
     expect(other.locator("[data-dsq-result-title]")).to_be_focused()

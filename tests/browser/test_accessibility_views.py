@@ -99,6 +99,11 @@ def test_quiz_before_and_after_submission(page, preview):
     expect(root.locator("[data-question-id]").first).to_be_visible()
     check_page(page, "the quiz before a submission")
 
+    # Nothing is answered, so the first press only warns; the second one submits.
+    root.locator("button[type=submit]").click()
+    expect(root.locator("[data-dsq-error]")).not_to_be_empty()
+    check_page(page, "the quiz warning about unanswered questions")
+
     root.locator("button[type=submit]").click()
     expect(root.locator("[data-dsq-result-title]")).to_be_visible()
     expect(root.locator("[data-dsq-result-title]")).to_be_focused()

@@ -446,3 +446,98 @@ def test_no_horizontal_scroll_at_360px(page, preview):
             "() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})")
         assert width["client"] == 360
         assert width["scroll"] <= width["client"], f"step {step.id}: {width}"
+
+
+def test_enter_moves_to_empty_required_field(page, preview):
+    """Enter moves through the login field by field, and unfinished submissions count no mistake."""
+    scenario = load_scenario()
+    persona = scenario.persona
+    login = scenario.steps[0]
+    student = "enter_learner"
+    submissions = []
+    page.on("request", lambda request: submissions.append(request.url) if "/submit_step/" in request.url else None)
+    page.goto(unit_url(preview, student))
+    wait_for_block(page)
+    section = page.locator(f'[data-egov-step="{login.id}"]')
+    status = page.locator("[data-egov-status]")
+    id_input = section.locator('input[name="id_number"]')
+    password_input = section.locator('input[name="password"]')
+    otp_input = section.locator('input[name="otp"]')
+    for name in ("id_number", "password", "otp"):
+        expect(section.locator(f'[data-egov-field="{name}"]')).to_have_attribute("data-egov-required", "")
+
+    # The submit button submits the empty login, and the server returns a message for each field.
+    section.locator("[data-egov-submit]").focus()
+    page.keyboard.press("Enter")
+    expect(section.locator('[data-egov-error-for="id_number"]')).to_have_text("Hãy nhập số định danh cá nhân.")
+    expect(section.locator('[data-egov-error-for="password"]')).to_have_text("Hãy nhập mật khẩu.")
+    expect(section.locator('[data-egov-error-for="otp"]')).to_have_text("Hãy nhập mã OTP được gửi về điện thoại của bạn.")
+    expect(status).to_have_text("Còn thiếu 3 thông tin bắt buộc.")
+    expect(id_input).to_be_focused()
+
+    # Enter after a typed field moves on to the next empty required field instead of submitting.
+    type_text(page, persona.id_number)
+    page.keyboard.press("Enter")
+    expect(password_input).to_be_focused()
+    type_text(page, persona.password)
+    page.keyboard.press("Enter")
+    expect(otp_input).to_be_focused()
+
+    # Enter in the last empty field submits, and the server reports that field as empty.
+    page.keyboard.press("Enter")
+    expect(status).to_have_text("Còn thiếu 1 thông tin bắt buộc.")
+    expect(section.locator('[data-egov-error-for="otp"]')).to_be_visible()
+    expect(otp_input).to_have_attribute("aria-invalid", "true")
+    expect(otp_input).to_be_focused()
+    assert call_handler(page, preview, student, "get_state", {})["state"]["mistakes"] == {}
+
+    # With every field filled, Enter submits and the step passes without a mistake.
+    type_text(page, persona.otp)
+    page.keyboard.press("Enter")
+    second = scenario.steps[1]
+    expect(page.locator(f'[data-egov-step="{second.id}"] [data-egov-step-title]')).to_be_focused()
+    state = call_handler(page, preview, student, "get_state", {})["state"]
+    assert state["current_step"] == second.id
+    assert state["mistakes"] == {}
+    # Three submissions: the empty login, the one without OTP, and the complete one.
+    assert len(submissions) == 3, submissions
+
+
+def test_enter_in_form_radio_and_last_field(page, preview):
+    """On a form step, Enter on a radio moves on to the next empty field, and from the last field wraps to the first."""
+    scenario = load_scenario()
+    form = next(step for step in scenario.steps if step.kind == "form")
+    student = "enter_form_learner"
+    submissions = []
+    page.on("request", lambda request: submissions.append(request.url) if "/submit_step/" in request.url else None)
+    page.goto(unit_url(preview, student))
+    complete_by_handler(page, preview, student, scenario, upto=scenario.index_of(form.id))
+    page.reload()
+    wait_for_block(page)
+    section = page.locator(f'[data-egov-step="{form.id}"]')
+    radio_field = next(item for item in form.fields if item.type == "radio" and item.required)
+    required = [item.name for item in form.fields if item.required]
+    after_radio = required[required.index(radio_field.name) + 1]
+    last_text = [item for item in form.fields if item.type == "text" and item.required][-1]
+
+    # Enter on a checked radio moves the focus to the next empty required field.
+    section.locator(f'input[name="{radio_field.name}"]').first.focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    expect(section.locator(f'[name="{after_radio}"]').first).to_be_focused()
+
+    # Enter in the last required text field wraps the focus to the first empty one.
+    section.locator(f'input[name="{last_text.name}"]').focus()
+    page.keyboard.type("Nơi sinh mẫu")
+    page.keyboard.press("Enter")
+    expect(section.locator(f'[name="{required[0]}"]').first).to_be_focused()
+
+    # The submit button sends the unfinished form. It is the first request from this
+    # page, and the server reports the fields still empty and counts no mistake.
+    section.locator("[data-egov-submit]").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-egov-status]")).to_have_text(f"Còn thiếu {len(required) - 2} thông tin bắt buộc.")
+    assert len(submissions) == 1, submissions
+    state = call_handler(page, preview, student, "get_state", {})["state"]
+    assert state["current_step"] == form.id
+    assert state["mistakes"] == {}

@@ -310,3 +310,25 @@ def test_shipped_course_keys_resolve(client):
         response = client.get(f"/courses/{course.course_key}/jump_to_id/{unit.node.url_name}")
         assert response.status_code == 302, course.course_key
         assert response["Location"] == f"/courses/{course.slug}/units/{unit.key}/"
+
+
+def test_unknown_handler_is_json_404(client):
+    usage_id = "khoa-thu.preview_counter.dem.d0.u0"
+    response = client.post(f"/handler/{usage_id}/khong_co/?student=hoc_vien_e", data="{}",
+                           content_type="application/json")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["error"]["code"] == "unknown_handler"
+
+
+def test_oversized_handler_body_is_json_413(client):
+    from django.test import override_settings
+
+    usage_id = "khoa-thu.preview_counter.dem.d0.u0"
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024):
+        response = client.post(f"/handler/{usage_id}/increment/?student=hoc_vien_f", data="x" * 2048,
+                               content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    html = client.get("/courses/khoa-thu/units/don_vi_2/?student=hoc_vien_f").content.decode()
+    assert "<span class=\"count\">0</span>" in html

@@ -244,6 +244,7 @@ def test_wrong_step_counts_mistake(make_block, events):
 
     assert status == 200
     assert answer["result"]["passed"] is False
+    assert answer["result"]["incomplete"] is False
     assert "OTP" in answer["result"]["errors"]["otp"]
     assert answer["state"]["mistakes"] == {"dang_nhap": 1}
     submitted = [data for name, data in events if name == "edx.digitalskills.egov.step_submitted"]
@@ -385,7 +386,7 @@ def test_best_attempt_counts(make_block, events):
     block_for = make_block()
     complete(block_for())
     call(block_for(), "reset")
-    call(block_for(), "submit_step", {"step_id": "dang_nhap", "values": {}})
+    call(block_for(), "submit_step", {"step_id": "dang_nhap", "values": dict(LOGIN, otp="111111")})
 
     complete(block_for())
 
@@ -409,7 +410,7 @@ def test_rescore_uses_current_scenario(make_block, events):
     block_for = make_block()
     block = block_for()
     call(block, "submit_step", {"step_id": "tin_nhan_ho_tro", "values": {}})
-    call(block, "submit_step", {"step_id": "dang_nhap", "values": {}})
+    call(block, "submit_step", {"step_id": "dang_nhap", "values": dict(LOGIN, otp="111111")})
     complete(block)
 
     block = block_for()
@@ -647,3 +648,57 @@ def test_unchanged_scenario_keeps_progress(make_block):
 
     assert status == 200
     assert answer["state"]["current_index"] == 2
+
+
+def test_empty_login_is_not_a_mistake(make_block, events):
+    block_for = make_block()
+    block = block_for()
+    before = user_state(block)
+
+    status, answer = call(block, "submit_step", {"step_id": "dang_nhap", "values": {
+        "id_number": LOGIN["id_number"], "password": "", "otp": " ",
+    }})
+
+    assert status == 200
+    result = answer["result"]
+    assert result["passed"] is False
+    assert result["incomplete"] is True
+    assert result["errors"] == {
+        "password": "Hãy nhập mật khẩu.",
+        "otp": "Hãy nhập mã OTP được gửi về điện thoại của bạn.",
+    }
+    assert answer["step_html"] is None
+    assert answer["state"]["mistakes"] == {}
+    assert answer["state"]["total_mistakes"] == 0
+    reloaded = block_for()
+    assert reloaded.step_mistakes == {}
+    assert reloaded.current_step == "dang_nhap"
+    assert user_state(reloaded)["step_values"] == before["step_values"]
+    submitted = [data for name, data in events if name == "edx.digitalskills.egov.step_submitted"]
+    assert submitted == [{
+        "step_id": "dang_nhap", "step_kind": "login", "passed": False, "error_fields": ["otp", "password"],
+        "step_mistakes": 0, "attempt": 1, "incomplete": True,
+    }]
+
+
+def test_unfinished_steps_keep_full_score(make_block, events):
+    block_for = make_block()
+    call(block_for(), "submit_step", {"step_id": "dang_nhap", "values": {}})
+    call(block_for(), "submit_step", {"step_id": "dang_nhap", "values": LOGIN})
+    call(block_for(), "submit_step", {"step_id": "tin_nhan_ho_tro", "values": {"action": "tu_choi"}})
+    child_form = dict(ANSWERS[2][1], ho_ten_con="", quan_he="cha")
+
+    status, answer = call(block_for(), "submit_step", {"step_id": "to_khai_con", "values": child_form})
+
+    assert status == 200
+    assert answer["result"]["incomplete"] is True
+    assert answer["result"]["errors"] == {"ho_ten_con": "Hãy nhập họ tên của trẻ."}
+    assert answer["state"]["mistakes"] == {}
+    assert "to_khai_con" not in block_for().step_values
+
+    final = complete(block_for(), ANSWERS[2:])
+
+    assert final["state"]["total_mistakes"] == 0
+    assert final["state"]["score"] == {"earned": 8.0, "possible": 8.0, "attempt_earned": 8.0}
+    grades = [data for name, data in events if name == "grade"]
+    assert [(grade["value"], grade["max_value"]) for grade in grades] == [(8.0, 8.0)]

@@ -8,6 +8,7 @@ from digital_skills_xblocks.common.safe_xml import parse_xml
 from digital_skills_xblocks.egov import engine, scoring
 from digital_skills_xblocks.egov.dossier import dossier_code
 from digital_skills_xblocks.egov.engine import SubmissionError, parse_amount
+from digital_skills_xblocks.egov.model import Field, Rule, Step
 from digital_skills_xblocks.egov.scenario import parse_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "digital_skills_xblocks" / "egov" / "scenarios"
@@ -93,15 +94,16 @@ def test_login_id_number_accepts_spaces(birth):
 
 
 def test_form_reports_each_failing_field(birth):
-    values = dict(BIRTH_ANSWERS["to_khai_con"], ho_ten_con="", ngay_sinh_con="2026-11-20", quan_he="cha", quoc_tich="khac")
+    values = dict(BIRTH_ANSWERS["to_khai_con"], ho_ten_con="Trần Minh Anh", ngay_sinh_con="2026-11-20", quan_he="cha", quoc_tich="khac")
 
-    _progress, outcome = submit(birth, "to_khai_con", values)
+    progress, outcome = submit(birth, "to_khai_con", values)
 
-    assert outcome.errors["ho_ten_con"] == "Hãy nhập họ tên của trẻ."
+    assert outcome.errors["ho_ten_con"].startswith("Họ tên của trẻ chưa khớp")
     assert outcome.errors["ngay_sinh_con"] == "Enter the date as dd/mm/yyyy, for example 05/09/2025."
     assert "Mẹ" in outcome.errors["quan_he"]
     assert "quốc tịch Việt Nam" in outcome.errors["quoc_tich"]
     assert set(outcome.errors) == {"ho_ten_con", "ngay_sinh_con", "quan_he", "quoc_tich"}
+    assert progress.mistakes == {"to_khai_con": 1}
 
 
 def test_form_date_accepts_single_digits(residence):
@@ -306,3 +308,179 @@ def test_dossier_code_varies_by_input():
     }
 
     assert len(codes) == 4
+
+
+# Empty required fields: an unfinished login or form step is not a mistake
+
+
+LOGIN_REQUIRED = {
+    "id_number": "Enter your personal ID number.",
+    "password": "Enter your password.",
+    "otp": "Enter the OTP code sent to your phone.",
+}
+
+
+def test_empty_login_is_incomplete(birth):
+    start = engine.start(birth)
+
+    progress, outcome = engine.submit(birth, start, "dang_nhap", {}, identity)
+
+    assert not outcome.passed
+    assert outcome.incomplete
+    assert not outcome.counted
+    assert outcome.errors == LOGIN_REQUIRED
+    assert progress == start
+    assert progress.mistakes == {}
+
+
+def test_login_with_only_id_number_is_incomplete(birth):
+    values = {"id_number": BIRTH_ANSWERS["dang_nhap"]["id_number"], "password": "", "otp": "   "}
+
+    progress, outcome = submit(birth, "dang_nhap", values)
+
+    assert outcome.incomplete
+    assert outcome.errors == {"password": LOGIN_REQUIRED["password"], "otp": LOGIN_REQUIRED["otp"]}
+    assert progress.mistakes == {}
+    assert progress.step_id == "dang_nhap"
+
+
+def test_login_required_messages_are_translated(birth):
+    def translate(message):
+        return f"vi:{message}"
+
+    _progress, outcome = engine.submit(birth, engine.start(birth), "dang_nhap", {"password": ""}, translate)
+
+    assert outcome.errors["password"] == "vi:Enter your password."
+    assert outcome.errors["id_number"] == "vi:Enter your personal ID number."
+
+
+def test_login_filled_but_wrong_counts_mistake(birth):
+    values = {"id_number": "000196012346", "password": "sai", "otp": "111111"}
+
+    progress, outcome = submit(birth, "dang_nhap", values)
+
+    assert not outcome.incomplete
+    assert outcome.counted
+    assert set(outcome.errors) == {"id_number", "password", "otp"}
+    assert "chưa đúng" in outcome.errors["password"]
+    assert progress.mistakes == {"dang_nhap": 1}
+
+
+def test_repeated_empty_login_keeps_full_points(birth):
+    progress = engine.start(birth)
+    for values in ({}, {"otp": ""}, {"id_number": " ", "password": "", "otp": ""}):
+        progress, outcome = engine.submit(birth, progress, "dang_nhap", values, identity)
+        assert outcome.incomplete
+
+    progress, outcome = engine.submit(birth, progress, "dang_nhap", BIRTH_ANSWERS["dang_nhap"], identity)
+
+    assert outcome.passed
+    assert progress.mistakes == {}
+    assert scoring.earned_points(birth, progress.mistakes) == scoring.max_points(birth)
+
+
+def test_form_partly_empty_reports_only_required(birth):
+    # The name is empty, the relation wrong and the date badly written. The learner has
+    # not finished, so only the empty name is reported and nothing is counted.
+    values = dict(BIRTH_ANSWERS["to_khai_con"], ho_ten_con="", quan_he="cha", ngay_sinh_con="2026-11-20")
+
+    progress, outcome = submit(birth, "to_khai_con", values)
+
+    assert outcome.incomplete
+    assert outcome.errors == {"ho_ten_con": "Hãy nhập họ tên của trẻ."}
+    assert progress.mistakes == {}
+    assert "to_khai_con" not in progress.values
+
+
+def test_form_partly_empty_then_wrong_counts_once(birth):
+    progress = advance_to(birth, "to_khai_con")
+    unfinished = dict(BIRTH_ANSWERS["to_khai_con"], ho_ten_con="", quan_he="cha")
+    progress, _outcome = engine.submit(birth, progress, "to_khai_con", unfinished, identity)
+
+    finished = dict(unfinished, ho_ten_con="Trần Minh An")
+    progress, outcome = engine.submit(birth, progress, "to_khai_con", finished, identity)
+
+    assert outcome.counted
+    assert set(outcome.errors) == {"quan_he"}
+    assert progress.mistakes == {"to_khai_con": 1}
+
+
+@pytest.mark.parametrize(
+    "name, empty",
+    [
+        ("ho_ten_con", "  \t "),
+        ("gioi_tinh_con", ""),
+        ("dan_toc", ""),
+        ("noi_sinh", None),
+    ],
+)
+def test_form_empty_kinds_are_required_errors(birth, name, empty):
+    values = dict(BIRTH_ANSWERS["to_khai_con"])
+    if empty is None:
+        del values[name]
+    else:
+        values[name] = empty
+    required_text = next(rule.feedback for rule in birth.step("to_khai_con").field(name).rules if rule.kind == "required")
+
+    progress, outcome = submit(birth, "to_khai_con", values)
+
+    assert outcome.incomplete
+    assert outcome.errors == {name: required_text}
+    assert progress.mistakes == {}
+
+
+def test_form_empty_optional_field_is_not_incomplete(birth):
+    # lien_thong is an optional checkbox group, so with it empty and the phone wrong the form is complete.
+    values = dict(BIRTH_ANSWERS["to_khai_cha_me"], lien_thong=[], so_dien_thoai="0987000124")
+
+    progress, outcome = submit(birth, "to_khai_cha_me", values)
+
+    assert not outcome.incomplete
+    assert set(outcome.errors) == {"so_dien_thoai"}
+    assert progress.mistakes == {"to_khai_cha_me": 1}
+
+
+def form_step(*fields):
+    return Step(id="mau", kind="form", title="Mẫu", fields=tuple(fields))
+
+
+def test_unticked_required_checkbox_is_incomplete(birth):
+    box = Field(name="cam_doan", type="checkbox", label="Tôi cam đoan",
+                rules=(Rule(kind="required", feedback="Hãy đánh dấu lời cam đoan."),))
+
+    unticked = engine.check_step(form_step(box), {"cam_doan": False}, birth.persona, identity)
+    ticked = engine.check_step(form_step(box), {"cam_doan": True}, birth.persona, identity)
+
+    assert unticked.incomplete
+    assert unticked.errors == {"cam_doan": "Hãy đánh dấu lời cam đoan."}
+    assert ticked.passed
+
+
+def test_required_rule_without_text_uses_label(birth):
+    item = Field(name="nghe", type="text", label="Nghề nghiệp", rules=(Rule(kind="required", feedback=""),))
+
+    outcome = engine.check_step(form_step(item), {"nghe": ""}, birth.persona, identity)
+
+    assert outcome.errors == {"nghe": "Nghề nghiệp: this field is required."}
+
+
+def test_choice_steps_keep_their_rules(birth, residence):
+    trap = residence.step("cuoc_goi_gia_danh")
+
+    empty_trap = engine.check_step(trap, {}, residence.persona, identity)
+    wrong_trap = engine.check_step(trap, {"action": "doc_otp"}, residence.persona, identity)
+    _progress, unticked_review = submit(birth, "kiem_tra", {"commitment": False})
+
+    assert empty_trap.incomplete
+    assert wrong_trap.counted
+    assert not wrong_trap.incomplete
+    # The review step's commitment is not a form field, so leaving it unticked stays a mistake.
+    assert unticked_review.counted
+    assert not unticked_review.incomplete
+
+
+def test_passed_outcome_is_not_incomplete(birth):
+    _progress, outcome = submit(birth, "dang_nhap", BIRTH_ANSWERS["dang_nhap"])
+
+    assert outcome.passed
+    assert not outcome.incomplete

@@ -69,6 +69,9 @@ class EgovHandlersMixin:
             "step_mistakes": new_progress.mistakes.get(step.id, 0),
             "attempt": self.attempt,
         }
+        if outcome.incomplete:
+            # Only present when true, so the event of a counted or passed submission keeps its keys.
+            event["incomplete"] = True
         if step.kind == "trap":
             event["action"] = values.get("action", "")
         if step.kind == "review_dossier":
@@ -81,7 +84,13 @@ class EgovHandlersMixin:
 
         state = self.state_payload(scenario)
         return {
-            "result": {"passed": outcome.passed, "errors": outcome.errors, "feedback": outcome.feedback},
+            "result": {
+                "passed": outcome.passed,
+                "errors": outcome.errors,
+                "feedback": outcome.feedback,
+                # True when a required answer was left empty. The errors then request it and no mistake is counted.
+                "incomplete": outcome.incomplete,
+            },
             "state": state,
             # A failed step stays current and keeps what the learner typed, so only a passed step
             # sends the HTML of the next one.

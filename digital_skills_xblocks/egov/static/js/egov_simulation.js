@@ -68,7 +68,7 @@ function EgovSimulationBlock(runtime, element, args) {
     });
   }
 
-  function showErrors(section, errors) {
+  function showErrors(section, errors, incomplete) {
     var first = null;
     Object.keys(errors).forEach(function (name) {
       var target = section.querySelector('[data-egov-error-for="' + name + '"]');
@@ -85,7 +85,10 @@ function EgovSimulationBlock(runtime, element, args) {
       });
     });
     var count = Object.keys(errors).length;
-    announce(i18n.interpolate(i18n.ngettext("{count} answer needs correcting.", "{count} answers need correcting.", count), { count: count }));
+    var summary = incomplete
+      ? i18n.ngettext("{count} required answer is missing.", "{count} required answers are missing.", count)
+      : i18n.ngettext("{count} answer needs correcting.", "{count} answers need correcting.", count);
+    announce(i18n.interpolate(summary, { count: count }));
     if (first) {
       first.focus();
     }
@@ -236,9 +239,51 @@ function EgovSimulationBlock(runtime, element, args) {
     setToggle(button, button.getAttribute("aria-pressed") !== "true");
   }
 
+  function isFilled(input) {
+    if (input.type === "checkbox" || input.type === "radio") {
+      return input.checked;
+    }
+    return input.value.trim() !== "";
+  }
+
+  // Return the required fields of a login or form step (marked data-egov-required) that are still empty.
+  function emptyRequiredFields(form) {
+    return Array.prototype.filter.call(form.querySelectorAll("[data-egov-required]"), function (field) {
+      return !Array.prototype.some.call(field.querySelectorAll("[data-egov-input]"), isFilled);
+    });
+  }
+
+  function onEnterKey(event) {
+    // Enter in a text box, radio or checkbox submits the form (implicit submission; a
+    // <select> does not). While another required field is still empty, Enter moves the
+    // focus to the next empty one instead, so a learner who presses Enter after each
+    // field fills the whole form first. The submit button still submits, and the server
+    // responds to an unfinished form with required-field messages and counts no mistake.
+    var input = event.target;
+    if (event.key !== "Enter" || event.isComposing || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) {
+      return;
+    }
+    if (input.tagName !== "INPUT" || !input.hasAttribute("data-egov-input")) {
+      return;
+    }
+    var own = input.closest("[data-egov-field]");
+    var empty = emptyRequiredFields(event.currentTarget).filter(function (field) {
+      return field !== own;
+    });
+    if (!empty.length) {
+      return;
+    }
+    event.preventDefault();
+    var next = empty.find(function (field) {
+      return own && (own.compareDocumentPosition(field) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }) || empty[0];
+    next.querySelector("[data-egov-input]").focus();
+  }
+
   function wireSection(section) {
     Array.prototype.forEach.call(section.querySelectorAll("[data-egov-form]"), function (form) {
       form.addEventListener("submit", onSubmit);
+      form.addEventListener("keydown", onEnterKey);
     });
     Array.prototype.forEach.call(section.querySelectorAll('[data-egov-input="toggle"]'), function (button) {
       button.addEventListener("click", onToggle);
@@ -289,7 +334,7 @@ function EgovSimulationBlock(runtime, element, args) {
       clearErrors(section);
       if (!answer.body.result.passed) {
         render();
-        showErrors(section, answer.body.result.errors);
+        showErrors(section, answer.body.result.errors, answer.body.result.incomplete === true);
         return;
       }
       if (answer.body.step_html) {

@@ -1,5 +1,8 @@
 /* Learner view of the citizenship_quiz XBlock: keyboard-friendly ordering and
  * red-flag marking, submission and reset through the block's JSON handlers.
+ * Every submission uses a graded attempt, so Enter in an answer does not
+ * submit, and Submit with unanswered questions first shows a warning that a
+ * second press confirms.
  * The server renders all HTML; this script only collects answers and swaps in
  * the HTML the handlers return. No jQuery: `element` may be a DOM element
  * (XBlock SDK) or a jQuery object (LMS). */
@@ -9,6 +12,7 @@ function CitizenshipQuizBlock(runtime, element) {
   var root = element && element.jquery ? element[0] : element;
   var i18n = window.DigitalSkillsI18N || {
     gettext: function (text) { return text; },
+    ngettext: function (singular, plural, count) { return count === 1 ? singular : plural; },
     interpolate: function (template, values) {
       return String(template).replace(/\{(\w+)\}/g, function (match, key) {
         return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : match;
@@ -16,6 +20,9 @@ function CitizenshipQuizBlock(runtime, element) {
     }
   };
   var busy = false;
+  // True after the unanswered-questions warning: the next Submit sends the
+  // answers as they are. An answer change or a new body sets it back to false.
+  var unansweredConfirmed = false;
 
   function body() {
     return root.querySelector("[data-dsq-body]");
@@ -83,14 +90,69 @@ function CitizenshipQuizBlock(runtime, element) {
     return answers;
   }
 
+  function isAnswered(question) {
+    var type = question.getAttribute("data-question-type");
+    if (type === "single_choice" || type === "true_false" || type === "multiple_response") {
+      return question.querySelector("input:checked") !== null;
+    }
+    if (type === "red_flags") {
+      // No marked part is a valid choice once the learner has pressed a part
+      // (marked and unmarked it), so only an untouched message counts as unanswered.
+      return question.hasAttribute("data-dsq-touched") ||
+        question.querySelector("[data-dsq-flag][aria-pressed='true']") !== null;
+    }
+    // Ordering questions always send an order, and an unknown type must not block Submit.
+    return true;
+  }
+
+  function unansweredQuestions() {
+    return Array.prototype.filter.call(root.querySelectorAll("[data-question-id]"), function (question) {
+      return !isAnswered(question);
+    });
+  }
+
+  function focusElement(target) {
+    if (!target.hasAttribute("tabindex")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus();
+  }
+
+  function warnUnanswered(unanswered) {
+    var total = root.querySelectorAll("[data-question-id]").length;
+    var message = i18n.interpolate(i18n.ngettext(
+      "You have not answered {count} of {total} questions. Answer it, or select \u201cSubmit answers\u201d again to submit anyway.",
+      "You have not answered {count} of {total} questions. Answer them, or select \u201cSubmit answers\u201d again to submit anyway.",
+      unanswered.length
+    ), { count: unanswered.length, total: total });
+    // Focus moves before the alert text changes, so that a screen reader which
+    // stops speaking on a focus change does not cut the warning off.
+    // NOTE: the order of the two announcements is not tried with a screen reader.
+    var legend = unanswered[0].querySelector("legend");
+    if (legend) {
+      focusElement(legend);
+    }
+    showError(message);
+    unansweredConfirmed = true;
+  }
+
+  function answerChanged(question) {
+    if (question && question.getAttribute("data-question-type") === "red_flags") {
+      question.setAttribute("data-dsq-touched", "");
+    }
+    if (unansweredConfirmed) {
+      // The warning's count is out of date, and the next Submit checks again.
+      unansweredConfirmed = false;
+      showError("");
+    }
+  }
+
   function replaceBody(html, focusSelector) {
     body().innerHTML = html;
+    unansweredConfirmed = false;
     var target = root.querySelector(focusSelector);
     if (target) {
-      if (!target.hasAttribute("tabindex")) {
-        target.setAttribute("tabindex", "-1");
-      }
-      target.focus();
+      focusElement(target);
     }
   }
 
@@ -104,6 +166,13 @@ function CitizenshipQuizBlock(runtime, element) {
     if (busy) {
       return;
     }
+    var unanswered = unansweredQuestions();
+    if (unanswered.length > 0 && !unansweredConfirmed) {
+      warnUnanswered(unanswered);
+      return;
+    }
+    // The confirmation stays set when the request fails, so that pressing
+    // Submit again after the error retries at once.
     busy = true;
     showError("");
     post("submit", { answers: collectAnswers() }).then(function (data) {
@@ -151,12 +220,14 @@ function CitizenshipQuizBlock(runtime, element) {
     }));
     // Keep focus on the same button so repeated presses keep moving the item.
     button.focus();
+    answerChanged(button.closest("[data-question-id]"));
   }
 
   function toggleFlag(button) {
     var pressed = button.getAttribute("aria-pressed") === "true";
     button.setAttribute("aria-pressed", pressed ? "false" : "true");
     announce(i18n.gettext(pressed ? "Mark removed." : "Marked as suspicious."));
+    answerChanged(button.closest("[data-question-id]"));
   }
 
   root.addEventListener("click", function (event) {
@@ -170,6 +241,32 @@ function CitizenshipQuizBlock(runtime, element) {
       toggleFlag(target);
     } else if (target.hasAttribute("data-dsq-reset")) {
       reset();
+    }
+  });
+
+  // Radios and checkboxes fire "change" on Space, on a click and when the arrow
+  // keys move the selection in a radio group.
+  root.addEventListener("change", function (event) {
+    var form = event.target.closest("[data-dsq-form]");
+    if (form && root.contains(form)) {
+      answerChanged(event.target.closest("[data-question-id]"));
+    }
+  });
+
+  // Enter in a form field triggers the browser's implicit submission, which
+  // would spend a graded attempt, so it is blocked in every input except
+  // button-like ones. Buttons (Submit, Move, the red-flag parts) keep Enter.
+  root.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== "Enter" || event.isComposing || target.tagName !== "INPUT") {
+      return;
+    }
+    if (/^(submit|image|button|reset)$/i.test(target.type)) {
+      return;
+    }
+    var form = target.closest("[data-dsq-form]");
+    if (form && root.contains(form)) {
+      event.preventDefault();
     }
   });
 

@@ -28,10 +28,16 @@
   "The template could not be loaded.": "Không tải được mẫu.",
   "This item is already first.": "Mục này đã ở vị trí đầu tiên.",
   "This item is already last.": "Mục này đã ở vị trí cuối cùng.",
+  "You have not answered {count} of {total} questions. Answer it, or select “Submit answers” again to submit anyway.": [
+    "Bạn còn {count} trong số {total} câu hỏi chưa trả lời. Hãy trả lời nốt, hoặc chọn “Nộp bài” thêm một lần nữa nếu vẫn muốn nộp."
+  ],
   "Your decision on the dossier has been sent.": "Đã gửi hướng xử lý hồ sơ.",
   "Your dossier has been submitted.": "Hồ sơ của bạn đã được nộp.",
   "{count} answer needs correcting.": [
     "{count} câu trả lời cần sửa."
+  ],
+  "{count} required answer is missing.": [
+    "Còn thiếu {count} thông tin bắt buộc."
   ],
   "{item}: position {position} of {count}.": "{item}: vị trí {position}/{count}."
 };
