@@ -1,9 +1,11 @@
 """Translation for the blocks: the runtime's i18n service plus our shipped catalogs.
 
-Strings are English msgids. The Vietnamese catalogs ship in the layout Open edX
-loads for XBlocks: ``translations/<lang>/LC_MESSAGES/text.mo`` for Python and
-templates, and ``public/js/translations/<lang>/text.js`` for JavaScript, which
-defines ``window.DigitalSkillsI18N``.
+Strings are English msgids. The Vietnamese catalog for Python and templates
+ships in the layout Open edX loads for XBlocks,
+``translations/<lang>/LC_MESSAGES/text.mo``. JavaScript strings ship as one
+catalog per area, ``public/js/translations/<lang>/<area>.js`` (egov, quiz,
+studio), which a block adds to its fragment and which adds its strings to
+``window.DigitalSkillsI18N``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from xblock.core import XBlock, XBlockMixin
 
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRANSLATIONS_DIR = os.path.join(PACKAGE_DIR, "translations")
-JS_CATALOG_PATH = "public/js/translations/{lang}/text.js"
+JS_CATALOG_PATH = "public/js/translations/{lang}/{domain}.js"
 JS_NAMESPACE = "DigitalSkillsI18N"
 
 
@@ -108,9 +110,12 @@ class I18nMixin(XBlockMixin):
         return service.ngettext(singular, plural, count)
 
     @staticmethod
-    def js_catalog_path() -> str | None:
-        """Return the package path of the JS catalog for the current language, if one ships."""
-        path = JS_CATALOG_PATH.format(lang=base_language(current_language()))
+    def js_catalog_path(domain: str) -> str | None:
+        """Return the package path of the ``domain`` JS catalog ("egov", "quiz", "studio") for the current language.
+
+        None when none ships for that language, as for English.
+        """
+        path = JS_CATALOG_PATH.format(lang=base_language(current_language()), domain=domain)
         if os.path.exists(os.path.join(PACKAGE_DIR, path)):
             return path
         return None

@@ -20,7 +20,7 @@ from xblock.core import XBlock
 
 from .handlers import HandlerError, json_response, validated_json_handler
 from .problems import Problem
-from .resources import load_text, render_template
+from .resources import load_compact, render_template
 from .safe_xml import UnsafeXMLError, parse_xml, xml_error_text
 
 # A scenario or a question pool of 500 questions stays well under the XML limit of safe_xml.
@@ -301,11 +301,11 @@ def studio_fragment(block, *, specs: tuple[SettingSpec, ...], content: str, temp
         "texts": texts,
     }
     fragment = Fragment(render_template(TEMPLATE, context, block.runtime.service(block, "i18n")))
-    fragment.add_css(load_text(CSS))
-    catalog = block.js_catalog_path()
+    fragment.add_css(load_compact(CSS))
+    catalog = block.js_catalog_path("studio")
     if catalog:
-        fragment.add_javascript(load_text(catalog))
-    fragment.add_javascript(load_text(JS))
+        fragment.add_javascript(load_compact(catalog))
+    fragment.add_javascript(load_compact(JS))
     fragment.initialize_js("DigitalSkillsStudioEditor", {"prefix": dom_prefix})
     return fragment
 

@@ -7,7 +7,7 @@ from web_fragments.fragment import Fragment
 
 from digital_skills_xblocks.common.i18n import gettext_noop
 from digital_skills_xblocks.common.problems import Problem
-from digital_skills_xblocks.common.resources import load_text, render_template
+from digital_skills_xblocks.common.resources import load_compact, render_template
 from digital_skills_xblocks.common.safe_xml import parse_xml
 from digital_skills_xblocks.common.sanitize import sanitize_html
 from digital_skills_xblocks.common.studio import (
@@ -160,8 +160,8 @@ class QuizStudioMixin(StudioHandlersMixin):
             i18n,
         )
         fragment = Fragment(summary + learner)
-        fragment.add_css(load_text("quiz/static/css/quiz.css"))
-        fragment.add_css(load_text(STUDIO_CSS))
+        fragment.add_css(load_compact("quiz/static/css/quiz.css"))
+        fragment.add_css(load_compact(STUDIO_CSS))
         return fragment
 
     def preview_state(self) -> dict:

@@ -13,7 +13,7 @@ import html as html_module
 from web_fragments.fragment import Fragment
 
 from digital_skills_xblocks.common.i18n import format_number
-from digital_skills_xblocks.common.resources import load_text, render_template
+from digital_skills_xblocks.common.resources import load_compact, render_template
 from digital_skills_xblocks.common.sanitize import plain_text, sanitize_html
 
 from .bank import AREA_LABELS, ORDERING, RED_FLAGS, TRUE_FALSE, Question, Quiz
@@ -376,11 +376,11 @@ class QuizViewsMixin:
             self.runtime.service(self, "i18n"),
         )
         fragment = Fragment(html)
-        fragment.add_css(load_text("quiz/static/css/quiz.css"))
-        catalog = self.js_catalog_path()
+        fragment.add_css(load_compact("quiz/static/css/quiz.css"))
+        catalog = self.js_catalog_path("quiz")
         if catalog:
-            fragment.add_javascript(load_text(catalog))
-        fragment.add_javascript(load_text("quiz/static/js/quiz.js"))
+            fragment.add_javascript(load_compact(catalog))
+        fragment.add_javascript(load_compact("quiz/static/js/quiz.js"))
         fragment.initialize_js("CitizenshipQuizBlock")
         return fragment
 
@@ -406,6 +406,6 @@ class QuizViewsMixin:
             self.runtime.service(self, "i18n"),
         )
         fragment = Fragment(html)
-        fragment.add_css(load_text("quiz/static/css/quiz.css"))
+        fragment.add_css(load_compact("quiz/static/css/quiz.css"))
         return fragment
 

@@ -1,8 +1,9 @@
-"""The shipped JavaScript catalog translates in a real browser, plural forms included."""
+"""The shipped JavaScript catalogs translate in a real browser, plural forms included, and add up on one page."""
 
 from pathlib import Path
 
-CATALOG = Path(__file__).resolve().parents[2] / "digital_skills_xblocks" / "public" / "js" / "translations" / "vi" / "text.js"
+CATALOGS = Path(__file__).resolve().parents[2] / "digital_skills_xblocks" / "public" / "js" / "translations" / "vi"
+CATALOG = CATALOGS / "egov.js"
 
 
 def test_vietnamese_plural_for_any_count(page):
@@ -24,3 +25,16 @@ def test_unknown_message_falls_back_to_english(page):
         window.DigitalSkillsI18N.ngettext("one thing", "{n} things", 3)]""")
 
     assert result == ["No such message", "{n} things"]
+
+
+def test_catalogs_of_two_blocks_add_up(page):
+    page.set_content("<!doctype html><html lang='vi'><body></body></html>")
+    for name in ("quiz.js", "egov.js", "quiz.js"):
+        page.add_script_tag(content=(CATALOGS / name).read_text(encoding="utf-8"))
+
+    texts = page.evaluate("""() => [window.DigitalSkillsI18N.gettext("Marked as suspicious."),
+        window.DigitalSkillsI18N.gettext("Step completed."),
+        window.DigitalSkillsI18N.gettext("Saved.")]""")
+
+    # The quiz's and the simulation's strings are both there; the Studio editor's catalog was not added.
+    assert texts == ["Đã đánh dấu là đáng ngờ.", "Đã hoàn thành bước.", "Saved."]

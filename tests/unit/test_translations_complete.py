@@ -58,10 +58,14 @@ def vietnamese_catalog():
 
 
 def js_catalog():
-    text = (PACKAGE / "public" / "js" / "translations" / "vi" / "text.js").read_text(encoding="utf-8")
-    start = text.index("var catalog = ") + len("var catalog = ")
-    end = text.index(";\n", start)
-    return json.loads(text[start:end])
+    """Return the entries of every shipped Vietnamese JS catalog, merged as a page with all blocks has them."""
+    merged = {}
+    for path in sorted((PACKAGE / "public" / "js" / "translations" / "vi").glob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        start = text.index("var entries = ") + len("var entries = ")
+        end = text.index(";\n", start)
+        merged.update(json.loads(text[start:end]))
+    return merged
 
 
 def test_shipped_catalogs_are_current():
@@ -91,6 +95,28 @@ def test_javascript_strings_translated():
     missing = [f"{where}: {msgid!r}" for msgid, where in sorted(js_msgids().items()) if not catalog.get(msgid)]
 
     assert not missing, "untranslated JavaScript msgids:\n" + "\n".join(missing)
+
+
+# The JS catalog each script's block adds to its fragment (common/ holds the Studio editor's script).
+SCRIPT_CATALOGS = {"egov": "egov", "quiz": "quiz", "common": "studio"}
+JS_CALL = re.compile(r"""\b(?:n?gettext)\(\s*(["'])((?:\\.|(?!\1).)*)\1\s*[,)]""")
+
+
+@pytest.mark.parametrize("area", sorted(SCRIPT_CATALOGS))
+def test_each_script_finds_its_strings_in_its_own_catalog(area):
+    text = (PACKAGE / "public" / "js" / "translations" / "vi" / f"{SCRIPT_CATALOGS[area]}.js").read_text(encoding="utf-8")
+    start = text.index("var entries = ") + len("var entries = ")
+    catalog = json.loads(text[start:text.index(";\n", start)])
+    scripts = sorted((PACKAGE / area / "static" / "js").glob("*.js"))
+    assert scripts, area
+
+    missing = []
+    for path in scripts:
+        for match in JS_CALL.finditer(path.read_text(encoding="utf-8")):
+            msgid = json.loads('"' + match.group(2).replace("\\'", "'").replace('"', '\\"') + '"')
+            if not catalog.get(msgid):
+                missing.append(f"{path.relative_to(ROOT)}: {msgid!r}")
+    assert not missing, f"not in {SCRIPT_CATALOGS[area]}.js:\n" + "\n".join(missing)
 
 
 def test_vietnamese_catalog_is_utf8_nfc():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from digital_skills_xblocks.common.i18n import gettext_noop
 from digital_skills_xblocks.common.problems import Problem
-from digital_skills_xblocks.common.resources import load_text, render_template
+from digital_skills_xblocks.common.resources import load_compact, render_template
 from digital_skills_xblocks.common.studio import (
     CSS as STUDIO_CSS,
     SettingSpec,
@@ -101,7 +101,7 @@ class EgovStudioMixin(StudioHandlersMixin):
         fragment = self.student_view(context)
         summary = render_template(SUMMARY_TEMPLATE, self.author_summary(), self.template_i18n())
         fragment.content = summary + fragment.content
-        fragment.add_css(load_text(STUDIO_CSS))
+        fragment.add_css(load_compact(STUDIO_CSS))
         return fragment
 
     def author_summary(self) -> dict:

@@ -11,7 +11,7 @@ from importlib import resources
 
 from web_fragments.fragment import Fragment
 
-from digital_skills_xblocks.common.resources import load_text, render_template
+from digital_skills_xblocks.common.resources import load_compact, render_template
 from digital_skills_xblocks.common.sanitize import sanitize_html
 
 from ..model import PERSONA_ATTRIBUTES, Scenario, Step
@@ -48,15 +48,15 @@ class EgovViewsMixin:
             fragment.add_content(self.render_invalid())
         else:
             fragment.add_content(render_template(TEMPLATE, self.view_context(scenario), self.template_i18n()))
-            fragment.add_javascript(load_text(JS))
+            fragment.add_javascript(load_compact(JS))
             # The state holds author and learner text, so it travels in the template through
             # json_script (which escapes <, > and &) rather than in the runtime's JSON init
             # arguments, which XBlock writes into a <script> element without escaping "</".
             fragment.initialize_js("EgovSimulationBlock", {"suffix": self.dom_suffix()})
-        fragment.add_css(load_text(CSS))
-        catalog = self.js_catalog_path()
+        fragment.add_css(load_compact(CSS))
+        catalog = self.js_catalog_path("egov")
         if catalog:
-            fragment.add_javascript(load_text(catalog))
+            fragment.add_javascript(load_compact(catalog))
         return fragment
 
     def render_invalid(self) -> str:
