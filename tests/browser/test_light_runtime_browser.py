@@ -108,6 +108,20 @@ def pass_login_step(page: Page) -> None:
     expect(page.locator("[data-egov-progress]")).to_have_text(f"Bước 2/{len(scenario.steps)}")
 
 
+def submit_quiz(page: Page):
+    """Answer both quiz questions with their first option, submit, and return the quiz once its result has focus."""
+    quiz = page.locator("[data-block-type='citizenship_quiz']")
+    questions = quiz.locator("[data-question-id]")
+    expect(questions).to_have_count(2)
+    for index in range(2):
+        questions.nth(index).locator("input").first.check()
+    with page.expect_response(lambda response: f"/handler/{QUIZ_USAGE_ID}/submit/" in response.url) as submitted:
+        quiz.locator("[data-dsq-form] button[type=submit]").click()
+    assert submitted.value.ok
+    expect(quiz.locator("[data-dsq-result-title]")).to_be_focused()
+    return quiz
+
+
 def test_blocks_start_without_jquery(page, light_preview):
     seen = watch(page)
     page.goto(unit_url(light_preview, f"khong_jquery_{light_preview.mode}"))
@@ -119,16 +133,7 @@ def test_blocks_start_without_jquery(page, light_preview):
 
     pass_login_step(page)
 
-    quiz = page.locator("[data-block-type='citizenship_quiz']")
-    questions = quiz.locator("[data-question-id]")
-    expect(questions).to_have_count(2)
-    for index in range(2):
-        questions.nth(index).locator("input").first.check()
-    with page.expect_response(lambda response: f"/handler/{QUIZ_USAGE_ID}/submit/" in response.url) as submitted:
-        quiz.locator("[data-dsq-form] button[type=submit]").click()
-    assert submitted.value.ok
-    expect(quiz.locator("[data-dsq-result-title]")).to_be_visible()
-    expect(quiz.locator("[data-dsq-result-title]")).to_be_focused()
+    submit_quiz(page)
 
     assert_loopback_only(seen["requests"])
     paths = [urlsplit(url).path for url in seen["requests"]]
@@ -199,13 +204,7 @@ def test_blocks_still_start_on_workbench_runtime(page, jquery_preview):
     expect(page.locator("[data-egov-stepper-item].is-current")).to_have_count(1)
     pass_login_step(page)
 
-    quiz = page.locator("[data-block-type='citizenship_quiz']")
-    questions = quiz.locator("[data-question-id]")
-    expect(questions).to_have_count(2)
-    for index in range(2):
-        questions.nth(index).locator("input").first.check()
-    quiz.locator("[data-dsq-form] button[type=submit]").click()
-    expect(quiz.locator("[data-dsq-result-title]")).to_be_focused()
+    submit_quiz(page)
 
     assert_loopback_only(seen["requests"])
     assert seen["console_errors"] == []
