@@ -37,7 +37,8 @@ $(TUTOR_VENV)/.installed: requirements/tutor.txt tutor_plugin/pyproject.toml
 tutor-venv: $(TUTOR_VENV)/.installed
 
 $(PY312_VENV)/.installed: setup.py requirements/test.txt
-	@test -n "$(PYTHON312)" || { echo "Python 3.12 was not found (neither python3.12 nor pyenv's 3.12). Install it, or run 'make test SKIP_PY312=1' to leave out the Python 3.12 run." >&2; exit 1; }
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 was not found (neither python3.12 nor pyenv's 3.12). Install it, name it with 'make test PYTHON312=/path/to/python3.12', or run 'make test SKIP_PY312=1' to leave out the Python 3.12 run." >&2; exit 1; }
+	@"$(PYTHON312)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null || { echo "PYTHON312=$(PYTHON312) is not a working Python 3.12. Name one with 'make test PYTHON312=/path/to/python3.12', or run 'make test SKIP_PY312=1'." >&2; exit 1; }
 	$(PYTHON312) -m venv $(PY312_VENV)
 	$(PY312_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(PY312_VENV)/bin/python -m pip install --quiet -e '.[preview]' -r requirements/test.txt
@@ -82,4 +83,4 @@ bench: venv chromium
 	$(VENV)/bin/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) $(TUTOR_VENV) $(PY312_VENV) build dist *.egg-info var .pytest_cache
+	rm -rf $(VENV) $(TUTOR_VENV) $(PY312_VENV) .venv-bench build dist *.egg-info var .pytest_cache

@@ -67,7 +67,7 @@ def machine() -> str:
         with open("/proc/cpuinfo", encoding="utf-8") as info:
             names = [line.split(":", 1)[1].strip() for line in info if line.startswith("model name")]
         if names:
-            cpu = f"{names[0]} × {len(names)}"
+            cpu = f"{names[0]}, {len(names)} logical CPUs"
     except OSError:
         pass
     memory = ""
@@ -99,7 +99,7 @@ def main() -> None:
 
     started = time.monotonic()
     results: dict = {"machine": machine(), "date": datetime.date.today().isoformat(),
-                     "command": "make bench  (.venv-bench/bin/python -m benchmarks.run)",
+                     "command": "make bench",
                      "render_repeat": RENDER_REPEAT, "handler_repeat": HANDLER_REPEAT,
                      "cores": os.cpu_count(), "rounds": server_side.ROUNDS}
     with tempfile.TemporaryDirectory() as folder:

@@ -106,7 +106,7 @@ def run_validate(args: argparse.Namespace, _: Callable[[str], str]) -> int:
         print(problem.format())
     errors = sum(1 for problem in problems if problem.severity == "error")
     warnings = len(problems) - errors
-    print(_("{path}: {errors} errors, {warnings} warnings").format(path=course_dir, errors=errors,
+    print(_("{path}: errors: {errors}, warnings: {warnings}").format(path=course_dir, errors=errors,
                                                                  warnings=warnings))
     if errors or (args.strict and warnings):
         return EXIT_FAILED

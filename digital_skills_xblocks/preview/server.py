@@ -94,8 +94,10 @@ def serve(course_dirs: list[str], host: str = "127.0.0.1", port: int = 8000, db_
         raise
     for course in courses:
         errors = sum(1 for problem in course.export.problems if problem.severity == "error")
-        print(f"  {course.slug}: {course.title} ({len(course.units)} units, {errors} errors) <- {course.directory}",
-              flush=True)
+        print(f"  {course.slug}: {course.title} ({len(course.units)} units, {errors} errors while reading) "
+              f"<- {course.directory}", flush=True)
+    # The preview shows what it can read; the validator's course-wide rules run only on request.
+    print("Run 'digital-skills validate DIR' for the full check of a course before you import it.", flush=True)
     print(f"Serving the preview at {server_url(server)} (press Ctrl+C to stop)", flush=True)
     try:
         server.serve_forever()

@@ -307,10 +307,23 @@ def test_focus_is_always_visible(page, twin_preview):
     assert_focus_contrast(stops, "the unit page after both quizzes were submitted")
 
 
-def test_focus_contrast_at_each_simulation_step(page, twin_preview):
-    """Reach every step of the first simulation with correct answers, and Tab through the page at each."""
+# Removes the preview's own stylesheet, whose focus rules would otherwise cover the block's.
+WITHOUT_PREVIEW_CSS = """() => {
+  const sheets = [...document.styleSheets].filter((sheet) =>
+    [...sheet.cssRules].some((rule) => rule.cssText.includes(".skip-link")));
+  sheets.forEach((sheet) => sheet.ownerNode.remove());
+  return sheets.length;
+}"""
+
+
+@pytest.mark.parametrize("preview_css", [True, False], ids=["preview-css", "block-css-only"])
+def test_focus_contrast_at_each_simulation_step(page, twin_preview, preview_css):
+    """Reach every step of the first simulation with correct answers, and Tab through the page at each.
+
+    Without the preview's stylesheet the block's own focus rules are measured, as the LMS shows them.
+    """
     scenario = parse_scenario(parse_xml(BIRTH_XML.encode("utf-8")))
-    student = "a11y_focus_steps"
+    student = "a11y_focus_steps" if preview_css else "a11y_focus_steps_block_css"
     usage = f"{SLUG}.egov_simulation.{SIMULATIONS[0]}.d0.u0"
     handler = f"{twin_preview.url}handler/{usage}/submit_step/?student={student}"
     for index, step in enumerate(scenario.steps):
@@ -321,6 +334,8 @@ def test_focus_contrast_at_each_simulation_step(page, twin_preview):
         page.goto(unit_url(twin_preview, student))
         simulation = page.locator("[data-egov-root]").first
         expect(simulation.locator(f'[data-egov-step="{step.id}"]')).to_be_visible()
+        if not preview_css:
+            assert page.evaluate(WITHOUT_PREVIEW_CSS) == 1
 
         stops = tab_through(page, MAX_TABS)
         if step.kind != "result":

@@ -111,9 +111,16 @@ def server_state(page, student: str) -> dict:
     return page.evaluate(FETCH_STATE, [USAGE_ID, student])
 
 
-def focused_legend_question(page) -> str | None:
-    """Return the question id of the focused legend, or None when focus is not on a legend."""
-    return read_focused(page, "element => element.tagName === 'LEGEND' ? element.closest('[data-question-id]').dataset.questionId : null")
+def marked_unanswered(page) -> list[str]:
+    """Return the ids of the questions that carry the "Chưa trả lời" mark, in page order."""
+    return page.eval_on_selector_all(
+        f"{ROOT} [data-question-id].dsq-unanswered",
+        "nodes => nodes.filter(node => node.querySelector('legend [data-dsq-unanswered]').textContent === 'Chưa trả lời')"
+        ".map(node => node.dataset.questionId)")
+
+
+def submit_has_focus(page) -> bool:
+    return read_focused(page, "element => element.matches('button[type=submit]')")
 
 
 def first_answer(question: Question):
@@ -197,7 +204,8 @@ def test_unanswered_warning_then_second_press(page, preview):
     page.keyboard.press("Enter")
     assert page.text_content(ERROR_BOX) == unanswered_warning(len(not_ordering), total)
     assert page.get_attribute(ERROR_BOX, "role") == "alert"
-    assert focused_legend_question(page) == not_ordering[0].id
+    assert submit_has_focus(page)
+    assert marked_unanswered(page) == [question.id for question in not_ordering]
     assert server_state(page, student)["attempts_used"] == 0
     assert log.submissions() == []
 
@@ -217,7 +225,8 @@ def test_unanswered_warning_then_second_press(page, preview):
     tab_to(page, SUBMIT_BUTTON)
     page.keyboard.press("Enter")
     assert page.text_content(ERROR_BOX) == unanswered_warning(2, total)
-    assert focused_legend_question(page) == skipped_in_page_order[0].id
+    assert submit_has_focus(page)
+    assert marked_unanswered(page) == [question.id for question in skipped_in_page_order]
     assert server_state(page, student)["attempts_used"] == 0
     assert log.submissions() == []
 
@@ -228,7 +237,8 @@ def test_unanswered_warning_then_second_press(page, preview):
     tab_to(page, SUBMIT_BUTTON)
     page.keyboard.press("Enter")
     assert page.text_content(ERROR_BOX) == unanswered_warning(1, total)
-    assert focused_legend_question(page) == skipped_flags.id
+    assert submit_has_focus(page)
+    assert marked_unanswered(page) == [skipped_flags.id]
     assert server_state(page, student)["attempts_used"] == 0
     assert log.submissions() == []
 

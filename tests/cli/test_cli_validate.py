@@ -29,7 +29,7 @@ def test_valid_course_is_clean(tmp_path, capsys):
     code, out, _err = run_cli(capsys, "validate", course)
 
     assert code == 0, out
-    assert "0 errors" in out
+    assert "errors: 0," in out
 
 
 def test_valid_course_with_simulation(tmp_path, capsys):

@@ -91,7 +91,7 @@ def test_outline_lists_units(client):
     assert 'href="/courses/khoa-thu/units/don_vi_1/"' in html
     assert 'href="/courses/khoa-thu/units/don_vi_2/"' in html
     assert 'aria-label="Đường dẫn"' in html
-    assert "<summary>Giới thiệu khoá học</summary>" in html
+    assert "<summary>Giới thiệu khóa học</summary>" in html
     assert "<h2>Giới thiệu khoá học</h2>" in html
 
 
@@ -247,8 +247,8 @@ def test_not_found_page_translated(client):
     html = response.content.decode()
     assert '<html lang="vi">' in html
     assert "<h1>Không tìm thấy trang</h1>" in html
-    assert "Bản xem trước này không có khoá học “khong-co”." in html
-    assert '<a href="/">Quay lại danh sách khoá học</a>' in html
+    assert "Bản xem trước này không có khóa học “khong-co”." in html
+    assert '<a href="/">Quay lại danh sách khóa học</a>' in html
     assert 'id="main"' in html
 
     client.get("/?lang=en")
@@ -294,7 +294,7 @@ def test_course_jump_to_id_is_scoped(client):
     assert client.get(f"/jump_to_id/{other_unit}").status_code == 302
     response = client.get(f"/courses/khoa-thu/jump_to_id/{other_unit}")
     assert response.status_code == 404
-    assert f"Khoá học “Khoá học thử” không có khối “{other_unit}”." in response.content.decode()
+    assert f"Khóa học “Khoá học thử” không có khối “{other_unit}”." in response.content.decode()
     assert client.get("/courses/course-v1:Khac+KN01+2026/jump_to_id/thuc_hanh").status_code == 404
 
 

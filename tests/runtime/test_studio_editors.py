@@ -275,7 +275,7 @@ def test_egov_author_view_without_learner_state(load):
 
     html = block.runtime.render(block, "author_view").body_html()
 
-    assert "Tóm tắt cho tác giả khoá học" in html
+    assert "Tóm tắt cho tác giả khóa học" in html
     assert "8 bước" in html
     assert "Điểm tối đa: 8 điểm" in html
     assert "Kịch bản không có lỗi nào." in html

@@ -125,20 +125,44 @@ function CitizenshipQuizBlock(runtime, element) {
       "You have not answered {count} of {total} questions. Answer them, or select \u201cSubmit answers\u201d again to submit anyway.",
       unanswered.length
     ), { count: unanswered.length, total: total });
-    // Focus moves before the alert text changes, so that a screen reader which
-    // stops speaking on a focus change does not cut the warning off.
-    // NOTE: the order of the two announcements is not tried with a screen reader.
-    var legend = unanswered[0].querySelector("legend");
-    if (legend) {
-      focusElement(legend);
-    }
+    // Focus stays on Submit, right below the alert, so that the warning is in view on a
+    // phone. Each unanswered question gets a mark that is seen and read with its legend.
+    unanswered.forEach(markUnanswered);
     showError(message);
     unansweredConfirmed = true;
+  }
+
+  function markUnanswered(question) {
+    question.classList.add("dsq-unanswered");
+    var legend = question.querySelector("legend");
+    if (legend && !legend.querySelector("[data-dsq-unanswered]")) {
+      var mark = document.createElement("span");
+      mark.className = "dsq-unanswered-mark";
+      mark.setAttribute("data-dsq-unanswered", "");
+      mark.textContent = i18n.gettext("Not answered yet");
+      legend.appendChild(document.createTextNode(" "));
+      legend.appendChild(mark);
+    }
+  }
+
+  function clearUnansweredMark(question) {
+    if (!question || !question.classList.contains("dsq-unanswered")) {
+      return;
+    }
+    question.classList.remove("dsq-unanswered");
+    var mark = question.querySelector("[data-dsq-unanswered]");
+    if (mark) {
+      mark.parentNode.removeChild(mark.previousSibling);
+      mark.parentNode.removeChild(mark);
+    }
   }
 
   function answerChanged(question) {
     if (question && question.getAttribute("data-question-type") === "red_flags") {
       question.setAttribute("data-dsq-touched", "");
+    }
+    if (question && isAnswered(question)) {
+      clearUnansweredMark(question);
     }
     if (unansweredConfirmed) {
       // The warning's count is out of date, and the next Submit checks again.

@@ -5,6 +5,7 @@
   var entries = {
 "Mark removed.": "Đã bỏ đánh dấu.",
 "Marked as suspicious.": "Đã đánh dấu là đáng ngờ.",
+"Not answered yet": "Chưa trả lời",
 "The server could not save your answers. Try again.": "Máy chủ chưa lưu được câu trả lời của bạn. Hãy thử lại.",
 "This item is already first.": "Mục này đã ở vị trí đầu tiên.",
 "This item is already last.": "Mục này đã ở vị trí cuối cùng.",
