@@ -388,6 +388,9 @@ def _check_payment(step: Step, values: dict[str, Any], persona: Persona, transla
     amount_text = values.get("amount") or ""
     if not method_id:
         return Outcome(passed=False, errors={"method": translate("Choose how to pay.")}, counted=False)
+    if not str(amount_text).strip():
+        # The amount is a required field of the payment form, so an empty one is not a mistake.
+        return Outcome(passed=False, errors={"amount": translate("Enter the amount to pay.")}, counted=False)
 
     errors = {}
     method = step.choice(method_id)

@@ -182,6 +182,16 @@ def test_payment_wrong_method_and_amount(birth):
     assert set(outcome.errors) == {"method", "amount"}
 
 
+@pytest.mark.parametrize("amount", ["", "   "])
+def test_payment_empty_amount_not_counted(birth, amount):
+    progress, outcome = submit(birth, "le_phi", {"method": "tai_khoan_ca_nhan", "amount": amount})
+
+    assert not outcome.passed
+    assert outcome.incomplete
+    assert outcome.errors == {"amount": "Enter the amount to pay."}
+    assert progress.mistakes == {}
+
+
 @pytest.mark.parametrize("text, expected", [("10.000", 10000), ("10,000 đ", 10000), ("10000 VND", 10000), ("0", 0), ("mười", None), ("", None)])
 def test_amount_parsing(text, expected):
     assert parse_amount(text) == expected
