@@ -131,7 +131,7 @@ class RequestCachedKeyValueStore(KeyValueStore):
         return _Row(lookup, XBlockState.objects.filter(**lookup).order_by("pk").first())
 
     def _row(self, key: KeyValueStore.Key) -> _Row:
-        """Return the request's copy of the row that holds ``key``, loading it on first use."""
+        """Return the request's copy of the row that contains ``key``, loading it on first use."""
         lookup = row_lookup(key)
         row_key = self._row_key(lookup)
         row = self._rows.get(row_key)

@@ -213,10 +213,10 @@ def handler_reasons(results: dict) -> list[str]:
         quiz = growth["lms-like"]["citizenship_quiz submit"]
         low, high = size_range(quiz)
         lines += [
-            "  The quiz's submission does more than one save: it also updates the question statistics",
-            "  that all learners share (a second row, read and written), and it returns the quiz's HTML",
-            "  body, rendered again with every question's feedback, which the page shows at once. Its",
-            "  time grows with the number of questions",
+            "  The quiz's submission does more than one save. It also updates the question statistics",
+            "  that all learners share, a second row that it reads and writes. It then returns the quiz's",
+            "  HTML body, rendered again with every question's feedback, which the page shows at once.",
+            "  Its time grows with the number of questions",
             f"  ({quiz[low]:.1f} ms with {low} questions, {quiz[high]:.1f} ms with {high}, LMS-like mode).",
         ]
     return lines

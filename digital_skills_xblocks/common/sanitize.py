@@ -23,8 +23,8 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
-# Callers pass author content, which every render and handler call cleans again; the result
-# depends only on the text, so each distinct text is cleaned once per process.
+# Callers pass author content, which every render and handler call would clean again. The
+# result depends only on the text, so each distinct text is cleaned once per process.
 @lru_cache(maxsize=4096)
 def sanitize_html(html: str) -> str:
     """Return ``html`` with scripts, event handlers, styles and unknown tags removed."""

@@ -350,7 +350,7 @@ def cache_package_files(view):
 def handler(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     """Call a block's handler as the workbench does, with JSON errors where the workbench would fail.
 
-    The workbench answers an unknown handler name with a server error, and
+    The workbench responds to an unknown handler name with a server error, and
     Django rejects a body over DATA_UPLOAD_MAX_MEMORY_SIZE with an HTML page
     before the block's own size check runs. Both become JSON errors in the
     form the blocks' handlers use.

@@ -103,7 +103,7 @@ JS_CALL = re.compile(r"""\b(?:n?gettext)\(\s*(["'])((?:\\.|(?!\1).)*)\1\s*[,)]""
 
 
 @pytest.mark.parametrize("area", sorted(SCRIPT_CATALOGS))
-def test_each_script_finds_its_strings_in_its_own_catalog(area):
+def test_script_strings_in_own_catalog(area):
     text = (PACKAGE / "public" / "js" / "translations" / "vi" / f"{SCRIPT_CATALOGS[area]}.js").read_text(encoding="utf-8")
     start = text.index("var entries = ") + len("var entries = ")
     catalog = json.loads(text[start:text.index(";\n", start)])
